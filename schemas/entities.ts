@@ -1,0 +1,244 @@
+// The CRM data model: one zod schema per entity. This file is the single source of truth;
+// types, Glue columns, Parquet schemas and JSON Schema files are derived from it.
+import { z } from 'zod';
+import {
+  calendarDate,
+  choice,
+  count,
+  countryCode,
+  currency,
+  email,
+  flag,
+  id,
+  instant,
+  money,
+  nested,
+  personal,
+  phone,
+  real,
+  text,
+} from './fields.ts';
+
+const base = {
+  id: id(),
+  updatedAt: instant(),
+};
+
+export const CUSTOMER_TIERS = ['bronze', 'silver', 'gold', 'platinum'] as const;
+export const CUSTOMER_STATUSES = ['prospect', 'active', 'inactive', 'churned'] as const;
+export const SOURCES = ['web', 'referral', 'event', 'partner', 'outbound', 'inbound', 'campaign', 'import'] as const;
+export const OPPORTUNITY_STAGES = ['prospecting', 'qualification', 'proposal', 'negotiation', 'closed_won', 'closed_lost'] as const;
+export const ORDER_CHANNELS = ['web', 'store', 'phone', 'partner', 'marketplace'] as const;
+export const ACTIVITY_TYPES = ['call', 'email', 'visit', 'meeting', 'chat'] as const;
+export const CONTACT_CHANNELS = ['phone', 'email', 'in_person', 'video', 'web_chat', 'messaging'] as const;
+export const MARKETING_CHANNELS = ['email', 'social', 'search', 'display', 'events', 'direct_mail', 'referral', 'sms'] as const;
+
+export const customer = z
+  .object({
+    ...base,
+    kind: choice(['person', 'company']),
+    firstName: personal(text(100)).optional(),
+    lastName: personal(text(100)).optional(),
+    companyName: text(200).optional(),
+    email: email().optional(),
+    phone: phone().optional(),
+    street: personal(text(200), 'omit').optional(),
+    postalCode: personal(text(20)).optional(),
+    city: text(100).optional(),
+    country: countryCode().optional(),
+    birthday: personal(calendarDate()).optional(),
+    tier: choice(CUSTOMER_TIERS).default('bronze'),
+    ownerId: id().optional(),
+    status: choice(CUSTOMER_STATUSES),
+    source: choice(SOURCES),
+    industry: text(100).optional(),
+    marketingConsent: flag().default(false),
+    createdAt: instant(),
+  })
+  .refine((c) => c.kind !== 'company' || !!c.companyName, { path: ['companyName'], message: 'is required for a company' })
+  .refine((c) => c.kind !== 'person' || !!(c.firstName || c.lastName), { path: ['lastName'], message: 'a person needs a first or last name' });
+
+export const contact = z.object({
+  ...base,
+  customerId: id(),
+  firstName: personal(text(100)).optional(),
+  lastName: personal(text(100)),
+  email: email().optional(),
+  phone: phone().optional(),
+  title: text(100).optional(),
+  isPrimary: flag().default(false),
+  createdAt: instant(),
+});
+
+export const lead = z.object({
+  ...base,
+  firstName: personal(text(100)).optional(),
+  lastName: personal(text(100)).optional(),
+  companyName: text(200).optional(),
+  email: email().optional(),
+  phone: phone().optional(),
+  source: choice(SOURCES),
+  campaignId: id().optional(),
+  status: choice(['new', 'contacted', 'qualified', 'disqualified', 'converted']),
+  /** Unset while the lead sits in the shared pool. */
+  ownerId: id().optional(),
+  score: count(0, 100).optional(),
+  createdAt: instant(),
+  convertedAt: instant().optional(),
+  customerId: id().optional(),
+});
+
+export const opportunity = z.object({
+  ...base,
+  customerId: id(),
+  name: text(200),
+  stage: choice(OPPORTUNITY_STAGES),
+  amount: money(),
+  currency: currency(),
+  probability: real(0, 1),
+  expectedCloseDate: calendarDate(),
+  ownerId: id(),
+  leadId: id().optional(),
+  createdAt: instant(),
+  closedAt: instant().optional(),
+  lossReason: text(200).optional(),
+});
+
+export const lineItem = z.object({
+  sku: id(),
+  quantity: count(1),
+  unitPrice: money(),
+});
+
+export const order = z.object({
+  ...base,
+  customerId: id(),
+  orderedAt: instant(),
+  status: choice(['placed', 'paid', 'shipped', 'delivered', 'cancelled', 'returned']),
+  channel: choice(ORDER_CHANNELS),
+  currency: currency(),
+  lineItems: nested(z.array(lineItem).min(1).max(500)),
+  itemCount: count(),
+  subtotal: money(),
+  discount: money().default(0),
+  tax: money().default(0),
+  total: money(),
+  campaignId: id().optional(),
+});
+
+export const contract = z
+  .object({
+    ...base,
+    customerId: id(),
+    startDate: calendarDate(),
+    endDate: calendarDate(),
+    value: money(),
+    currency: currency(),
+    status: choice(['draft', 'active', 'expired', 'terminated', 'renewed']),
+    renewalOf: id().optional(),
+    autoRenew: flag().default(false),
+    ownerId: id().optional(),
+    signedAt: instant().optional(),
+  })
+  .refine((c) => c.endDate >= c.startDate, { path: ['endDate'], message: 'must not be before startDate' });
+
+export const payment = z.object({
+  ...base,
+  customerId: id(),
+  invoiceId: id(),
+  orderId: id().optional(),
+  contractId: id().optional(),
+  amount: money(),
+  currency: currency(),
+  issuedAt: instant(),
+  dueDate: calendarDate(),
+  paidAt: instant().optional(),
+  status: choice(['pending', 'paid', 'overdue', 'failed', 'refunded']),
+  method: choice(['card', 'transfer', 'direct_debit', 'cash', 'paypal', 'other']).optional(),
+});
+
+export const activity = z
+  .object({
+    ...base,
+    customerId: id().optional(),
+    leadId: id().optional(),
+    type: choice(ACTIVITY_TYPES),
+    channel: choice(CONTACT_CHANNELS),
+    direction: choice(['inbound', 'outbound']),
+    occurredAt: instant(),
+    durationSeconds: count().optional(),
+    ownerId: id().optional(),
+    subject: personal(text(300), 'omit').optional(),
+    notes: personal(text(5000), 'omit').optional(),
+    outcome: choice(['completed', 'no_answer', 'left_message', 'scheduled', 'cancelled']).optional(),
+    followUpAt: instant().optional(),
+  })
+  .refine((a) => !!(a.customerId || a.leadId), { path: ['customerId'], message: 'an activity needs a customerId or a leadId' });
+
+export const ticket = z.object({
+  ...base,
+  customerId: id(),
+  subject: personal(text(300), 'omit').optional(),
+  priority: choice(['low', 'normal', 'high', 'urgent']),
+  status: choice(['open', 'pending', 'resolved', 'closed']),
+  category: choice(['billing', 'delivery', 'product', 'account', 'complaint', 'other']),
+  channel: choice(CONTACT_CHANNELS),
+  openedAt: instant(),
+  firstResponseAt: instant().optional(),
+  resolvedAt: instant().optional(),
+  assigneeId: id().optional(),
+  csat: count(1, 5).optional(),
+});
+
+export const campaign = z.object({
+  ...base,
+  name: text(200),
+  channel: choice(MARKETING_CHANNELS),
+  objective: choice(['awareness', 'acquisition', 'retention', 'reactivation', 'upsell']).optional(),
+  budget: money(),
+  spend: money().default(0),
+  currency: currency(),
+  startDate: calendarDate(),
+  endDate: calendarDate().optional(),
+  status: choice(['planned', 'active', 'completed', 'cancelled']),
+});
+
+export const campaignTouch = z
+  .object({
+    ...base,
+    campaignId: id(),
+    customerId: id().optional(),
+    leadId: id().optional(),
+    channel: choice(MARKETING_CHANNELS),
+    interaction: choice(['impression', 'open', 'click', 'visit', 'reply', 'conversion']),
+    touchedAt: instant(),
+    cost: money().optional(),
+  })
+  .refine((t) => !!(t.customerId || t.leadId), { path: ['customerId'], message: 'a touch needs a customerId or a leadId' });
+
+export const surveyResponse = z
+  .object({
+    ...base,
+    customerId: id(),
+    kind: choice(['csat', 'nps']),
+    score: count(0, 10),
+    ticketId: id().optional(),
+    orderId: id().optional(),
+    respondedAt: instant(),
+    comment: personal(text(2000), 'omit').optional(),
+  })
+  .refine((s) => s.kind !== 'csat' || (s.score >= 1 && s.score <= 5), { path: ['score'], message: 'a CSAT score is 1 to 5' });
+
+export type Customer = z.infer<typeof customer>;
+export type Contact = z.infer<typeof contact>;
+export type Lead = z.infer<typeof lead>;
+export type Opportunity = z.infer<typeof opportunity>;
+export type Order = z.infer<typeof order>;
+export type LineItem = z.infer<typeof lineItem>;
+export type Contract = z.infer<typeof contract>;
+export type Payment = z.infer<typeof payment>;
+export type Activity = z.infer<typeof activity>;
+export type Ticket = z.infer<typeof ticket>;
+export type Campaign = z.infer<typeof campaign>;
+export type CampaignTouch = z.infer<typeof campaignTouch>;
+export type SurveyResponse = z.infer<typeof surveyResponse>;

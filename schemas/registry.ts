@@ -1,0 +1,52 @@
+// The entity catalogue: names, tables, the field that ties a record to a customer, and the
+// identity fields used to deduplicate people.
+import type { z } from 'zod';
+import * as e from './entities.ts';
+
+export interface EntityDef<S extends z.ZodObject = z.ZodObject> {
+  /** Singular snake case, e.g. `campaign_touch`. */
+  name: string;
+  /** Plural snake case, e.g. `campaign_touches`: the DynamoDB entity prefix, the lake folder and the SQL table. */
+  table: string;
+  /** PascalCase, used in event detail types, e.g. `CampaignTouch`. */
+  label: string;
+  schema: S;
+  /** The field holding the owning customer's id (`id` for customers themselves). */
+  customerField?: string;
+  /** Fields whose normalised values identify the same person (deduplication). */
+  identityFields?: readonly ('email' | 'phone')[];
+  /** The instant or date that places a record in time (`orderedAt`, `touchedAt`, ...). */
+  timeField: string;
+}
+
+const def = <S extends z.ZodObject>(d: EntityDef<S>) => d;
+
+export const entities = {
+  customer: def({ name: 'customer', table: 'customers', label: 'Customer', schema: e.customer, customerField: 'id', identityFields: ['email', 'phone'], timeField: 'createdAt' }),
+  contact: def({ name: 'contact', table: 'contacts', label: 'Contact', schema: e.contact, customerField: 'customerId', identityFields: ['email', 'phone'], timeField: 'createdAt' }),
+  lead: def({ name: 'lead', table: 'leads', label: 'Lead', schema: e.lead, customerField: 'customerId', identityFields: ['email', 'phone'], timeField: 'createdAt' }),
+  opportunity: def({ name: 'opportunity', table: 'opportunities', label: 'Opportunity', schema: e.opportunity, customerField: 'customerId', timeField: 'createdAt' }),
+  order: def({ name: 'order', table: 'orders', label: 'Order', schema: e.order, customerField: 'customerId', timeField: 'orderedAt' }),
+  contract: def({ name: 'contract', table: 'contracts', label: 'Contract', schema: e.contract, customerField: 'customerId', timeField: 'startDate' }),
+  payment: def({ name: 'payment', table: 'payments', label: 'Payment', schema: e.payment, customerField: 'customerId', timeField: 'issuedAt' }),
+  activity: def({ name: 'activity', table: 'activities', label: 'Activity', schema: e.activity, customerField: 'customerId', timeField: 'occurredAt' }),
+  ticket: def({ name: 'ticket', table: 'tickets', label: 'Ticket', schema: e.ticket, customerField: 'customerId', timeField: 'openedAt' }),
+  campaign: def({ name: 'campaign', table: 'campaigns', label: 'Campaign', schema: e.campaign, timeField: 'startDate' }),
+  campaign_touch: def({ name: 'campaign_touch', table: 'campaign_touches', label: 'CampaignTouch', schema: e.campaignTouch, customerField: 'customerId', timeField: 'touchedAt' }),
+  survey_response: def({ name: 'survey_response', table: 'survey_responses', label: 'SurveyResponse', schema: e.surveyResponse, customerField: 'customerId', timeField: 'respondedAt' }),
+} as const;
+
+export type EntityName = keyof typeof entities;
+export type AnyEntity = (typeof entities)[EntityName];
+
+export const entityNames = Object.keys(entities) as EntityName[];
+
+/** Resolves an entity by its singular or plural name (`order` or `orders`), case-insensitively. */
+export function findEntity(name: string): AnyEntity | undefined {
+  const key = name.trim().toLowerCase().replace(/-/g, '_');
+  return Object.values(entities).find((d) => d.name === key || d.table === key);
+}
+
+export function entityByTable(table: string): AnyEntity | undefined {
+  return Object.values(entities).find((d) => d.table === table);
+}
