@@ -44,7 +44,16 @@ function unwrap(schema: z.ZodType): { schema: z.ZodType; required: boolean } {
   }
 }
 
+const fieldColumnsCache = new WeakMap<z.ZodObject, FieldColumn[]>();
+
+/** The record columns of a schema, in declaration order (memoised: schemas are immutable). */
 export function fieldColumns(schema: z.ZodObject): FieldColumn[] {
+  let cached = fieldColumnsCache.get(schema);
+  if (!cached) fieldColumnsCache.set(schema, (cached = deriveFieldColumns(schema)));
+  return cached;
+}
+
+function deriveFieldColumns(schema: z.ZodObject): FieldColumn[] {
   return Object.entries(schema.shape).map(([field, value]) => {
     const { schema: inner, required } = unwrap(value as z.ZodType);
     const meta = columnMeta.get(inner) ?? columnMeta.get(value as z.ZodType);
@@ -63,7 +72,16 @@ export const lakeMetaColumns: LakeColumn[] = [
   { column: 'changed_at', kind: 'timestamp', description: 'when the change reached the stream' },
 ];
 
+const lakeColumnsCache = new WeakMap<z.ZodObject, LakeColumn[]>();
+
+/** The lake columns of an entity: record columns with personal data hashed or omitted, then change metadata. */
 export function lakeColumns(entity: AnyEntity): LakeColumn[] {
+  let cached = lakeColumnsCache.get(entity.schema);
+  if (!cached) lakeColumnsCache.set(entity.schema, (cached = deriveLakeColumns(entity)));
+  return cached;
+}
+
+function deriveLakeColumns(entity: AnyEntity): LakeColumn[] {
   const record: LakeColumn[] = fieldColumns(entity.schema).flatMap((c): LakeColumn[] => {
     if (c.pii === 'omit') return [];
     if (c.pii === 'hash') return [{ column: `${c.column}_hash`, kind: 'string', field: c.field, hashed: true, description: `keyed hash (HMAC-SHA256) of ${c.field}` }];

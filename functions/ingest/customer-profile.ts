@@ -1,0 +1,68 @@
+// The customer 360 view: one Query on the customer's item collection in the byCustomer index,
+// folded into a profile with value, activity and open items.
+import { QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { customerCollectionKey, TABLE_DESIGN } from '#lib/table/design.ts';
+import { entities } from '#schemas/registry.ts';
+
+type Rec = Record<string, unknown>;
+
+export interface CustomerProfile {
+  customer: Rec;
+  value: { orders: number; revenue: number; currency?: string; firstOrderAt?: string; lastOrderAt?: string; averageOrderValue: number };
+  openOpportunities: Rec[];
+  openTickets: Rec[];
+  activeContracts: Rec[];
+  recentActivities: Rec[];
+  counts: Record<string, number>;
+}
+
+export async function loadCustomerItems(client: DynamoDBClient, tableName: string, customerId: string): Promise<Map<string, Rec[]>> {
+  const byEntity = new Map<string, Rec[]>();
+  let start: Record<string, never> | undefined;
+  do {
+    const res = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: TABLE_DESIGN.customerIndex.name,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': TABLE_DESIGN.customerIndex.partitionKey },
+        ExpressionAttributeValues: { ':pk': { S: customerCollectionKey(customerId) } },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of res.Items ?? []) {
+      const { entity, [TABLE_DESIGN.dataAttribute]: data } = unmarshall(item) as { entity: string; data: Rec };
+      const list = byEntity.get(entity) ?? [];
+      list.push(data);
+      byEntity.set(entity, list);
+    }
+    start = res.LastEvaluatedKey as typeof start;
+  } while (start);
+  return byEntity;
+}
+
+const byTimeDesc = (field: string) => (a: Rec, b: Rec) => String(b[field] ?? '').localeCompare(String(a[field] ?? ''));
+
+export function buildProfile(items: Map<string, Rec[]>): CustomerProfile | undefined {
+  const customer = items.get(entities.customer.name)?.[0];
+  if (!customer) return undefined;
+  const orders = (items.get('order') ?? []).filter((o) => o.status !== 'cancelled');
+  const revenue = Math.round(orders.reduce((n, o) => n + Number(o.total ?? 0), 0) * 100) / 100;
+  const orderTimes = orders.map((o) => String(o.orderedAt)).sort();
+  return {
+    customer,
+    value: {
+      orders: orders.length,
+      revenue,
+      ...(orders[0]?.currency ? { currency: String(orders[0].currency) } : {}),
+      ...(orderTimes.length ? { firstOrderAt: orderTimes[0], lastOrderAt: orderTimes[orderTimes.length - 1] } : {}),
+      averageOrderValue: orders.length ? Math.round((revenue / orders.length) * 100) / 100 : 0,
+    },
+    openOpportunities: (items.get('opportunity') ?? []).filter((o) => !String(o.stage).startsWith('closed_')).sort(byTimeDesc('expectedCloseDate')),
+    openTickets: (items.get('ticket') ?? []).filter((t) => t.status === 'open' || t.status === 'pending').sort(byTimeDesc('openedAt')),
+    activeContracts: (items.get('contract') ?? []).filter((c) => c.status === 'active').sort(byTimeDesc('endDate')),
+    recentActivities: (items.get('activity') ?? []).sort(byTimeDesc('occurredAt')).slice(0, 10),
+    counts: Object.fromEntries([...items.entries()].map(([k, v]) => [k, v.length])),
+  };
+}

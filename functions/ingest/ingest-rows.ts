@@ -1,0 +1,94 @@
+// The ingest pipeline shared by the API, the S3 import and the CLI: validate each row, write the good
+// ones in batches, count outcomes and name every rejected row with its field and reason.
+import type { AnyEntity } from '#schemas/registry.ts';
+import type { RecordWriter, WriteResult } from './record-writer.ts';
+import type { SourceRow } from './record-reader.ts';
+import { validateRecord, type CrmRecord } from './validate.ts';
+
+export interface RowError {
+  line: number;
+  id?: string;
+  field: string;
+  message: string;
+}
+
+export interface IngestSummary {
+  accepted: number;
+  rejected: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  stale: number;
+  merged: number;
+  /** Valid rows that could not be written (throttling, service errors): safe to send again. */
+  failed: number;
+  errors: RowError[];
+  /** Set when more errors occurred than `maxErrors` kept in `errors`. */
+  errorsTruncated?: boolean;
+}
+
+export interface IngestOptions {
+  /** Rows written per batch. @default 200 */
+  batchSize?: number;
+  /** Errors kept in the summary (all are passed to `onError`). @default 10000 */
+  maxErrors?: number;
+  /** Called for every rejected or failed row, e.g. to stream them into an error file. */
+  onError?: (error: RowError, raw?: unknown) => void | Promise<void>;
+}
+
+export const emptySummary = (): IngestSummary => ({ accepted: 0, rejected: 0, created: 0, updated: 0, unchanged: 0, stale: 0, merged: 0, failed: 0, errors: [] });
+
+const idOf = (value: unknown) => {
+  const id = (value as { id?: unknown } | null)?.id;
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
+};
+
+export async function ingestRows(writer: RecordWriter, entity: AnyEntity, rows: AsyncIterable<SourceRow> | Iterable<SourceRow>, options: IngestOptions = {}): Promise<IngestSummary> {
+  const batchSize = options.batchSize ?? 200;
+  const maxErrors = options.maxErrors ?? 10_000;
+  const summary = emptySummary();
+
+  const report = async (error: RowError, raw?: unknown) => {
+    if (summary.errors.length < maxErrors) summary.errors.push(error);
+    else summary.errorsTruncated = true;
+    await options.onError?.(error, raw);
+  };
+
+  let batch: { line: number; record: CrmRecord; raw: unknown }[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const current = batch;
+    batch = [];
+    const results: WriteResult[] = await writer.write(entity, current.map((b) => b.record));
+    for (let i = 0; i < results.length; i++) {
+      const r = results[i]!;
+      if (r.status === 'failed') {
+        summary.failed++;
+        await report({ line: current[i]!.line, id: current[i]!.record.id, field: '(record)', message: `not stored, ${r.retryable ? 'retry later' : 'will not succeed as is'}: ${r.message}` }, current[i]!.raw);
+        continue;
+      }
+      summary.accepted++;
+      summary[r.status]++;
+      if (r.mergedInto) summary.merged++;
+    }
+  };
+
+  for await (const row of rows) {
+    if ('error' in row) {
+      summary.rejected++;
+      await report({ line: row.line, field: '(record)', message: row.error });
+      continue;
+    }
+    const v = validateRecord(entity, row.value);
+    if (!v.ok) {
+      summary.rejected++;
+      const id = idOf(row.value);
+      for (const e of v.errors) await report({ line: row.line, ...(id ? { id } : {}), field: e.field, message: e.message }, row.value);
+      continue;
+    }
+    batch.push({ line: row.line, record: v.record, raw: row.value });
+    if (batch.length >= batchSize) await flush();
+  }
+  await flush();
+  return summary;
+}

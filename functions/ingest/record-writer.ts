@@ -1,0 +1,269 @@
+// Writes validated records to the single table. A write lands only if the record is new or a newer
+// version; people (customers, contacts, leads) are deduplicated on normalised e-mail and phone.
+import {
+  BatchGetItemCommand,
+  ConditionalCheckFailedException,
+  PutItemCommand,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+  type TransactWriteItem,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { entities, type AnyEntity } from '#schemas/registry.ts';
+import { aliasKey, customerCollectionKey, identityKey, recordKey, TABLE_DESIGN } from '#lib/table/design.ts';
+import type { CrmRecord } from './validate.ts';
+import { identityValue, recordVersion } from './version.ts';
+
+export type WriteStatus = 'created' | 'updated' | 'unchanged' | 'stale' | 'failed';
+
+export interface WriteResult {
+  status: WriteStatus;
+  /** The id the record is stored under (differs from the sent id when it was merged into an existing person). */
+  id: string;
+  mergedInto?: string;
+  version?: string;
+  message?: string;
+  /** For failures: true when sending the record again later may succeed (throttling, conflicts). */
+  retryable?: boolean;
+}
+
+export interface RecordWriterOptions {
+  client: DynamoDBClient;
+  tableName: string;
+  /** Parallel writes per call. @default 16 */
+  concurrency?: number;
+  /** Attempts for BatchGetItem unprocessed keys and identity races. @default 8 */
+  maxAttempts?: number;
+  /** Backoff base in ms between attempts. @default 50 */
+  backoffMs?: number;
+}
+
+type Key = { pk: string; sk: string };
+const keyId = (k: Key) => `${k.pk}\u0000${k.sk}`;
+const CONDITION_NEWER = 'attribute_not_exists(pk) OR #version < :version';
+
+const RETRYABLE = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'TransactionConflictException',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'TransactionInProgressException',
+]);
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function mapPool<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!, i);
+    }
+  });
+  await Promise.all(workers);
+  return out;
+}
+
+function failure(id: string, err: unknown): WriteResult {
+  const name = (err as { name?: string })?.name ?? 'Error';
+  const retryable = RETRYABLE.has(name) || (err as { $retryable?: unknown })?.$retryable !== undefined;
+  return { status: 'failed', id, retryable, message: `${name}: ${(err as Error)?.message ?? String(err)}` };
+}
+
+export class RecordWriter {
+  private readonly client: DynamoDBClient;
+  private readonly tableName: string;
+  private readonly concurrency: number;
+  private readonly maxAttempts: number;
+  private readonly backoffMs: number;
+
+  constructor(options: RecordWriterOptions) {
+    this.client = options.client;
+    this.tableName = options.tableName;
+    this.concurrency = options.concurrency ?? 16;
+    this.maxAttempts = options.maxAttempts ?? 8;
+    this.backoffMs = options.backoffMs ?? 50;
+  }
+
+  /** Writes records of one entity; results are in input order. */
+  async write(entity: AnyEntity, records: CrmRecord[]): Promise<WriteResult[]> {
+    if (records.length === 0) return [];
+    try {
+      await this.resolveMergedCustomers(entity, records);
+    } catch (err) {
+      return records.map((r) => failure(r.id, err));
+    }
+    const writeOne = entity.identityFields ? this.writePerson.bind(this) : this.writePlain.bind(this);
+    return mapPool(records, this.concurrency, async (record) => {
+      try {
+        return await writeOne(entity, record);
+      } catch (err) {
+        return failure(record.id, err);
+      }
+    });
+  }
+
+  /** Records that point at a customer merged into another are re-pointed at the surviving customer. */
+  private async resolveMergedCustomers(entity: AnyEntity, records: CrmRecord[]) {
+    const field = entity.customerField;
+    if (!field || field === 'id') return;
+    const ids = [...new Set(records.map((r) => r[field]).filter((v): v is string => typeof v === 'string'))];
+    if (ids.length === 0) return;
+    const aliases = await this.batchGet(ids.map((id) => aliasKey(entities.customer.table, id)));
+    if (aliases.size === 0) return;
+    for (const r of records) {
+      const cid = r[field];
+      if (typeof cid !== 'string') continue;
+      const alias = aliases.get(keyId(aliasKey(entities.customer.table, cid)));
+      if (alias?.targetId) r[field] = alias.targetId as string;
+    }
+  }
+
+  /** BatchGetItem in chunks of 100, retrying unprocessed keys with backoff. */
+  async batchGet(keys: Key[]): Promise<Map<string, Record<string, unknown>>> {
+    const found = new Map<string, Record<string, unknown>>();
+    const unique = [...new Map(keys.map((k) => [keyId(k), k])).values()];
+    for (let i = 0; i < unique.length; i += 100) {
+      let pending: Record<string, AttributeValue>[] = unique.slice(i, i + 100).map((k) => marshall(k));
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt >= this.maxAttempts) {
+          throw Object.assign(new Error(`BatchGetItem left ${pending.length} keys unprocessed after ${attempt} attempts`), { name: 'ProvisionedThroughputExceededException' });
+        }
+        if (attempt > 0) await sleep(this.backoffMs * 2 ** (attempt - 1));
+        const res = await this.client.send(new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }));
+        for (const item of res.Responses?.[this.tableName] ?? []) {
+          const value = unmarshall(item);
+          found.set(keyId(value as Key), value);
+        }
+        pending = res.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+      }
+    }
+    return found;
+  }
+
+  private item(entity: AnyEntity, record: CrmRecord, version: string): Record<string, AttributeValue> {
+    const customerId = entity.customerField ? record[entity.customerField] : undefined;
+    const time = record[entity.timeField] ?? record.updatedAt;
+    return marshall(
+      {
+        ...recordKey(entity.table, record.id),
+        entity: entity.name,
+        id: record.id,
+        [TABLE_DESIGN.versionAttribute]: version,
+        updatedAt: record.updatedAt,
+        [TABLE_DESIGN.dataAttribute]: record,
+        ...(typeof customerId === 'string'
+          ? { gsi1pk: customerCollectionKey(customerId), gsi1sk: `${entity.table}#${String(time)}#${record.id}` }
+          : {}),
+      },
+      { removeUndefinedValues: true },
+    );
+  }
+
+  private outcomeFromOld(id: string, version: string, old: Record<string, AttributeValue> | undefined): WriteResult {
+    const oldVersion = old?.[TABLE_DESIGN.versionAttribute]?.S;
+    return { status: oldVersion === version ? 'unchanged' : 'stale', id, version };
+  }
+
+  private async writePlain(entity: AnyEntity, record: CrmRecord): Promise<WriteResult> {
+    const version = recordVersion(record);
+    try {
+      const res = await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: this.item(entity, record, version),
+          ConditionExpression: CONDITION_NEWER,
+          ExpressionAttributeNames: { '#version': TABLE_DESIGN.versionAttribute },
+          ExpressionAttributeValues: { ':version': { S: version } },
+          ReturnValues: 'ALL_OLD',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { status: res.Attributes ? 'updated' : 'created', id: record.id, version };
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException || (err as Error).name === 'ConditionalCheckFailedException') {
+        return this.outcomeFromOld(record.id, version, (err as ConditionalCheckFailedException).Item);
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * People: an id merged earlier goes to its survivor; a new id whose e-mail or phone already belongs
+   * to someone is stored as that person (and remembered as an alias); identity claims are written in
+   * the same transaction as the record, so two concurrent twins cannot both win.
+   */
+  private async writePerson(entity: AnyEntity, sent: CrmRecord): Promise<WriteResult> {
+    const identities = (entity.identityFields ?? [])
+      .map((field) => ({ field, value: identityValue(field, sent[field]) }))
+      .filter((i): i is { field: 'email' | 'phone'; value: string } => !!i.value)
+      .map((i) => identityKey(entity.table, i.field, i.value));
+
+    for (let attempt = 0; ; attempt++) {
+      const own = recordKey(entity.table, sent.id);
+      const alias = aliasKey(entity.table, sent.id);
+      const found = await this.batchGet([own, alias, ...identities]);
+      const aliasTarget = found.get(keyId(alias))?.targetId as string | undefined;
+      const exists = found.has(keyId(own));
+      const owners = identities.map((k) => found.get(keyId(k))?.targetId as string | undefined);
+      const targetId = aliasTarget ?? (exists ? sent.id : (owners.find((o) => o !== undefined) ?? sent.id));
+      const record = targetId === sent.id ? sent : { ...sent, id: targetId };
+      const version = recordVersion(record);
+
+      const items: TransactWriteItem[] = [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: this.item(entity, record, version),
+            ConditionExpression: CONDITION_NEWER,
+            ExpressionAttributeNames: { '#version': TABLE_DESIGN.versionAttribute },
+            ExpressionAttributeValues: { ':version': { S: version } },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        },
+      ];
+      // Claim unowned identities; identities owned by somebody else are left alone (no stealing).
+      identities.forEach((k, i) => {
+        if (owners[i] !== undefined) return;
+        items.push({
+          Put: {
+            TableName: this.tableName,
+            Item: marshall({ ...k, targetId, entity: entity.name }),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        });
+      });
+      if (targetId !== sent.id && !aliasTarget) {
+        items.push({
+          Put: {
+            TableName: this.tableName,
+            Item: marshall({ ...alias, targetId, entity: entity.name }),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        });
+      }
+      const merged = targetId !== sent.id ? { mergedInto: targetId } : {};
+      try {
+        await this.client.send(new TransactWriteItemsCommand({ TransactItems: items }));
+        const recordExisted = found.has(keyId(recordKey(entity.table, targetId))) || (targetId !== sent.id);
+        return { status: recordExisted ? 'updated' : 'created', id: targetId, version, ...merged };
+      } catch (err) {
+        if (!(err instanceof TransactionCanceledException) && (err as Error).name !== 'TransactionCanceledException') throw err;
+        const reasons = (err as TransactionCanceledException).CancellationReasons ?? [];
+        const recordReason = reasons[0];
+        const identityRace = reasons.slice(1).some((r) => r?.Code === 'ConditionalCheckFailed');
+        if (recordReason?.Code === 'ConditionalCheckFailed' && !identityRace) {
+          return { ...this.outcomeFromOld(targetId, version, recordReason.Item), ...merged };
+        }
+        // Another writer claimed an identity (or the record) in between: read again and re-decide.
+        if (attempt + 1 >= this.maxAttempts) throw err;
+        await sleep(this.backoffMs * 2 ** attempt);
+      }
+    }
+  }
+}

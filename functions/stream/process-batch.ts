@@ -1,0 +1,65 @@
+// One stream batch: write the changes to the lake as Parquet (one object per table and day, named by
+// the batch's sequence range so a retried batch rewrites the same object), then publish domain events.
+// Events that still fail after retries are reported as batch item failures from the earliest one, so
+// Lambda retries from there (and finally dead-letters); lake rows carry `seq` so replays deduplicate.
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { lakeColumns } from '#schemas/columns.ts';
+import type { EventBus } from '#lib/bus/event-bus.ts';
+import type { ObjectStore } from '#lib/store/object-store.ts';
+import { encodeParquet } from '#lib/lake/parquet.ts';
+import { toChange, type Change } from './changes.ts';
+import { domainEvents } from './domain-events.ts';
+import { toLakeRow } from './lake-rows.ts';
+import type { Pseudonymize } from './pseudonymize.ts';
+
+export interface StreamDeps {
+  lake: ObjectStore;
+  bus: EventBus;
+  hash: Pseudonymize;
+  /** Key prefix of the lake inside the store, e.g. `lake/` in S3, '' for a local lake folder. */
+  lakePrefix?: string;
+}
+
+export interface BatchStats {
+  changes: number;
+  files: string[];
+  events: number;
+  failedEvents: number;
+}
+
+export const lakeObjectKey = (prefix: string, table: string, dt: string, changes: Change[]) =>
+  `${prefix}${table}/dt=${dt}/${changes[0]!.seq}-${changes[changes.length - 1]!.seq}.parquet`;
+
+export async function processStreamBatch(deps: StreamDeps, event: DynamoDBStreamEvent, stats?: BatchStats): Promise<DynamoDBBatchResponse> {
+  const changes = event.Records.map(toChange).filter((c): c is Change => c !== undefined);
+
+  const groups = new Map<string, Change[]>();
+  for (const c of changes) {
+    const dt = c.changedAt.toISOString().slice(0, 10);
+    const key = `${c.entity.table}\u0000${dt}`;
+    const list = groups.get(key);
+    if (list) list.push(c);
+    else groups.set(key, [c]);
+  }
+  // A lake write failure throws: Lambda bisects and retries the whole batch, which is idempotent.
+  const files = await Promise.all(
+    [...groups.entries()].map(async ([key, group]) => {
+      const [table, dt] = key.split('\u0000') as [string, string];
+      const objectKey = lakeObjectKey(deps.lakePrefix ?? '', table, dt, group);
+      await deps.lake.put(objectKey, encodeParquet(lakeColumns(group[0]!.entity), group.map((c) => toLakeRow(c, deps.hash))), 'application/vnd.apache.parquet');
+      return objectKey;
+    }),
+  );
+
+  const events = changes.flatMap((c) => domainEvents(c, deps.hash).map((e) => ({ e, seq: c.sequenceNumber, order: c.seq })));
+  const failures = events.length ? await deps.bus.publish(events.map((x) => x.e)) : [];
+  if (stats) {
+    stats.changes += changes.length;
+    stats.files.push(...files);
+    stats.events += events.length;
+    stats.failedEvents += failures.length;
+  }
+  if (failures.length === 0) return { batchItemFailures: [] };
+  const earliest = failures.map((f) => events[f.index]!).sort((a, b) => (a.order < b.order ? -1 : 1))[0]!;
+  return { batchItemFailures: [{ itemIdentifier: earliest.seq }] };
+}

@@ -1,0 +1,80 @@
+// DynamoDB stream -> functions/stream/handler.ts -> Parquet in the lake + domain events on the bus.
+// Only record items (sk = RECORD) are delivered; identity and alias items never leave DynamoDB.
+import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Construct } from 'constructs';
+import { acknowledgeGrantActions, acknowledgeResourceWildcard, nagArn } from '../nag/grant-wildcards.ts';
+import { TABLE_DESIGN } from '#lib/table/design.ts';
+import type { ChangeStreamProps } from './change-stream-props.ts';
+import { CrmFunction } from './crm-function.ts';
+import { LAKE_PREFIX } from './data-lake-bucket.ts';
+import { DeadLetterQueue } from './dead-letter-queue.ts';
+
+export class ChangeStream extends Construct {
+  readonly function: CrmFunction;
+  readonly failureQueue: DeadLetterQueue;
+  readonly iteratorAgeAlarm: Alarm;
+
+  constructor(scope: Construct, id: string, props: ChangeStreamProps) {
+    super(scope, id);
+    const lakePrefix = props.lakePrefix ?? LAKE_PREFIX;
+    const alarmAction = props.alarmAction ? { alarmAction: props.alarmAction } : {};
+
+    this.function = new CrmFunction(this, 'Function', {
+      entry: 'functions/stream/handler.ts',
+      description: 'Writes record changes to the lake and publishes domain events',
+      serviceName: 'crm-stream',
+      memorySize: 1024,
+      timeout: Duration.minutes(5),
+      environment: {
+        LAKE_BUCKET: props.lakeBucket.bucketName,
+        LAKE_PREFIX: lakePrefix,
+        EVENT_BUS_NAME: props.eventBus.eventBusName,
+        PSEUDONYM_SECRET_ARN: props.pseudonymSecret.secretArn,
+      },
+      ...alarmAction,
+    });
+    // Lake files are immutable: put only, under the lake prefix, no read or delete.
+    props.lakeBucket.grantPut(this.function, `${lakePrefix}*`);
+    props.eventBus.grantPutEventsTo(this.function);
+    props.pseudonymSecret.grantRead(this.function);
+    acknowledgeGrantActions(this.function.role, ['Action::kms:GenerateDataKey*', 'Action::kms:ReEncrypt*', 'Action::s3:Abort*']);
+    acknowledgeResourceWildcard(this.function.role, `${nagArn(props.lakeBucket)}/${lakePrefix}*`, 'New Parquet files under the lake prefix only (put, no read or delete): one key per batch, table and day, unknown in advance.');
+    // DynamoEventSource grants dynamodb:ListStreams, which has no resource-level permissions.
+    acknowledgeResourceWildcard(this.function.role, '*', 'dynamodb:ListStreams (granted by the DynamoDB event source) does not support resource-level permissions; every other statement of this role names its resource.');
+
+    this.failureQueue = new DeadLetterQueue(this, 'FailureQueue', {
+      purpose: 'stream batches that failed every retry (shard and sequence numbers, to replay from the table)',
+      ...(props.messagingKey ? { encryptionKey: props.messagingKey } : {}),
+      ...alarmAction,
+    });
+
+    this.function.function.addEventSource(
+      new DynamoEventSource(props.table, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: props.batchSize ?? 1000,
+        maxBatchingWindow: props.maxBatchingWindow ?? Duration.seconds(30),
+        // Split a failing batch until the poison record is isolated, and retry only what failed.
+        bisectBatchOnError: true,
+        reportBatchItemFailures: true,
+        retryAttempts: 10,
+        // Well inside the stream's 24 h retention, so a stuck record reaches the failure queue before it is trimmed.
+        maxRecordAge: Duration.hours(12),
+        onFailure: new SqsDlq(this.failureQueue.queue),
+        filters: [FilterCriteria.filter({ dynamodb: { Keys: { [TABLE_DESIGN.sortKey]: { S: FilterRule.isEqual(TABLE_DESIGN.recordSortKey) } } } })],
+      }),
+    );
+
+    this.iteratorAgeAlarm = new Alarm(this, 'IteratorAgeAlarm', {
+      alarmDescription: 'The stream function lags behind the table: the lake and automations are late.',
+      metric: this.function.function.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(5) }),
+      threshold: (props.iteratorAgeAlarmThreshold ?? Duration.minutes(10)).toMilliseconds(),
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 2,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    if (props.alarmAction) this.iteratorAgeAlarm.addAlarmAction(props.alarmAction);
+  }
+}

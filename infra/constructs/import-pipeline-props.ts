@@ -1,0 +1,29 @@
+import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+
+export interface ImportPipelineProps {
+  /** Bucket the import files are dropped into (must send its events to EventBridge). */
+  readonly bucket: IBucket;
+  /** The CRM table the records are upserted into. */
+  readonly table: ITable;
+  /** The domain-event bus receiving ImportCompleted. */
+  readonly eventBus: IEventBus;
+  /**
+   * Key prefix watched for new files.
+   * @default 'imports/'
+   */
+  readonly prefix?: string;
+  /**
+   * KMS key of the dead-letter queues; EventBridge must be allowed to use it (see MessagingKey).
+   * @default - a new key per queue
+   */
+  readonly messagingKey?: IKey;
+  /**
+   * Action for the pipeline's alarms.
+   * @default - alarms without actions
+   */
+  readonly alarmAction?: IAlarmAction;
+}

@@ -1,0 +1,80 @@
+// Bulk import: S3 `Object Created` under `imports/` (default bus) -> rule -> functions/ingest/import.ts.
+// Delivery failures go to the rule's DLQ, handler failures (after Lambda's async retries) to the function's DLQ.
+import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Match, Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Construct } from 'constructs';
+import { TABLE_DESIGN } from '#lib/table/design.ts';
+import { acknowledgeGrantActions, acknowledgeResourceWildcard, nagArn } from '../nag/grant-wildcards.ts';
+import { CrmFunction } from './crm-function.ts';
+import { DeadLetterQueue } from './dead-letter-queue.ts';
+import { IMPORTS_PREFIX } from './import-bucket.ts';
+import type { ImportPipelineProps } from './import-pipeline-props.ts';
+
+export class ImportPipeline extends Construct {
+  readonly function: CrmFunction;
+  readonly rule: Rule;
+  readonly deliveryDeadLetterQueue: DeadLetterQueue;
+  readonly failedInvocationsAlarm: Alarm;
+
+  constructor(scope: Construct, id: string, props: ImportPipelineProps) {
+    super(scope, id);
+    const alarmAction = props.alarmAction ? { alarmAction: props.alarmAction } : {};
+    const messagingKey = props.messagingKey ? { messagingKey: props.messagingKey } : {};
+
+    this.function = new CrmFunction(this, 'Function', {
+      entry: 'functions/ingest/import.ts',
+      description: 'Ingests bulk import files dropped under imports/',
+      serviceName: 'crm-ingest-import',
+      memorySize: 1024,
+      timeout: Duration.minutes(15),
+      deadLetterQueue: true,
+      environment: { TABLE_NAME: props.table.tableName, EVENT_BUS_NAME: props.eventBus.eventBusName, IMPORT_BUCKET: props.bucket.bucketName },
+      ...messagingKey,
+      ...alarmAction,
+    });
+    const prefix = props.prefix ?? IMPORTS_PREFIX;
+    // Reads the import and writes the rejected-rows file beside it; never deletes, never leaves the prefix.
+    props.bucket.grantRead(this.function, `${prefix}*`);
+    props.bucket.grantPut(this.function, `${prefix}*`);
+    props.table.grantReadWriteData(this.function);
+    props.eventBus.grantPutEventsTo(this.function);
+    acknowledgeGrantActions(this.function.role, ['Action::kms:GenerateDataKey*', 'Action::kms:ReEncrypt*', 'Action::s3:Abort*', 'Action::s3:GetObject*', 'Action::s3:GetBucket*', 'Action::s3:List*']);
+    acknowledgeResourceWildcard(this.function.role, `${nagArn(props.bucket)}/${prefix}*`, 'Objects under the import prefix only: the function reads each dropped file and writes its rejected-rows file beside it.');
+    acknowledgeResourceWildcard(this.function.role, `${nagArn(props.table)}/index/*`, `CDK table grants cover the table's indexes; the table has exactly one (${TABLE_DESIGN.customerIndex.name}), so nothing beyond it is granted.`);
+
+    this.deliveryDeadLetterQueue = new DeadLetterQueue(this, 'DeliveryDeadLetterQueue', {
+      purpose: 'import events EventBridge could not deliver to the import function',
+      ...(props.messagingKey ? { encryptionKey: props.messagingKey } : {}),
+      ...alarmAction,
+    });
+
+    this.rule = new Rule(this, 'ObjectCreated', {
+      description: 'New import files in the import bucket',
+      eventPattern: {
+        source: ['aws.s3'],
+        detailType: ['Object Created'],
+        detail: { bucket: { name: [props.bucket.bucketName] }, object: { key: Match.prefix(prefix) } },
+      },
+      targets: [
+        new LambdaFunction(this.function.function, {
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(6),
+          deadLetterQueue: this.deliveryDeadLetterQueue.queue,
+        }),
+      ],
+    });
+
+    // The rule lives on the default bus, whose metrics carry only the RuleName dimension.
+    this.failedInvocationsAlarm = new Alarm(this, 'FailedInvocationsAlarm', {
+      alarmDescription: 'EventBridge failed to invoke the import function; the event is in the delivery DLQ.',
+      metric: new Metric({ namespace: 'AWS/Events', metricName: 'FailedInvocations', dimensionsMap: { RuleName: this.rule.ruleName }, statistic: 'Sum', period: Duration.minutes(5) }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    if (props.alarmAction) this.failedInvocationsAlarm.addAlarmAction(props.alarmAction);
+  }
+}

@@ -1,0 +1,34 @@
+// Builds the CRM app from context: the stack for one stage, cdk-nag's AwsSolutions pack and the house-function guard.
+import { type App, AspectPriority, Aspects, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { HouseFunctionGuard } from './aspects/house-function-guard.ts';
+import { CrmStack } from './crm-stack.ts';
+
+/** Region used when neither `-c region=...` nor the CLI profile names one; synth never looks anything up. */
+export const DEFAULT_REGION = 'eu-central-1';
+
+export function stageOf(app: App): string {
+  const stage = String(app.node.tryGetContext('stage') ?? 'dev');
+  if (!/^[a-z][a-z0-9-]{0,20}$/.test(stage)) throw new Error(`stage "${stage}" must be lowercase letters, digits and dashes, starting with a letter`);
+  return stage;
+}
+
+export function buildCrmApp(app: App): CrmStack {
+  const stage = stageOf(app);
+  const ctx = (key: string): string | undefined => app.node.tryGetContext(key) ?? undefined;
+  const account = ctx('account') ?? process.env.CDK_DEFAULT_ACCOUNT;
+  const alarmEmail = ctx('alarmEmail');
+
+  const stack = new CrmStack(app, `Crm-${stage}`, {
+    stage,
+    description: `CRM analytics and automation pipeline (${stage})`,
+    env: { ...(account ? { account } : {}), region: ctx('region') ?? process.env.CDK_DEFAULT_REGION ?? DEFAULT_REGION },
+    tags: { project: 'crm', stage },
+    ...(alarmEmail ? { alarmEmails: [alarmEmail] } : {}),
+  });
+
+  Aspects.of(app).add(new HouseFunctionGuard(), { priority: AspectPriority.READONLY });
+  // cdk-nag 3 is a policy-validation plugin: any unacknowledged finding fails synthesis with a report.
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  return stack;
+}

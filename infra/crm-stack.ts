@@ -1,0 +1,85 @@
+// The CRM pipeline stack: wiring only; every resource's defaults live in its construct.
+import { CfnOutput, Stack } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { AccessLogBucket } from './constructs/access-log-bucket.ts';
+import { AlarmTopic } from './constructs/alarm-topic.ts';
+import { AnalyticsWorkgroup } from './constructs/analytics-workgroup.ts';
+import { ChangeStream } from './constructs/change-stream.ts';
+import { CrmEventBus } from './constructs/crm-event-bus.ts';
+import { CrmTable } from './constructs/crm-table.ts';
+import { DataLakeBucket, LAKE_PREFIX } from './constructs/data-lake-bucket.ts';
+import { ImportBucket } from './constructs/import-bucket.ts';
+import { ImportPipeline } from './constructs/import-pipeline.ts';
+import { IngestApi } from './constructs/ingest-api.ts';
+import { LakeCatalog } from './constructs/lake-catalog.ts';
+import { MessagingKey } from './constructs/messaging-key.ts';
+import { PseudonymKey } from './constructs/pseudonym-key.ts';
+import type { CrmStackProps } from './crm-stack-props.ts';
+
+/** Glue and Athena names allow only lowercase letters, digits and underscores. */
+const snakeStage = (stage: string) => stage.toLowerCase().replace(/[^a-z0-9]+/g, '_');
+
+export class CrmStack extends Stack {
+  readonly table: CrmTable;
+  readonly lake: DataLakeBucket;
+  readonly imports: ImportBucket;
+  readonly bus: CrmEventBus;
+  readonly catalog: LakeCatalog;
+  readonly workgroup: AnalyticsWorkgroup;
+  readonly ingestApi: IngestApi;
+  readonly importPipeline: ImportPipeline;
+  readonly changeStream: ChangeStream;
+  readonly alarmTopic: AlarmTopic;
+  readonly pseudonymKey: PseudonymKey;
+
+  constructor(scope: Construct, id: string, props: CrmStackProps = {}) {
+    super(scope, id, props);
+    const stage = props.stage ?? 'dev';
+
+    const messagingKey = new MessagingKey(this, 'MessagingKey');
+    this.alarmTopic = new AlarmTopic(this, 'Alarms', { masterKey: messagingKey, ...(props.alarmEmails ? { emails: props.alarmEmails } : {}) });
+    const alarmAction = this.alarmTopic.action;
+
+    const accessLogs = new AccessLogBucket(this, 'AccessLogs');
+    this.lake = new DataLakeBucket(this, 'Lake', { accessLogsBucket: accessLogs.bucket });
+    this.imports = new ImportBucket(this, 'Imports', { accessLogsBucket: accessLogs.bucket });
+    this.table = new CrmTable(this, 'Records');
+    this.bus = new CrmEventBus(this, 'Events', { alarmAction, ...(props.eventBusName ? { eventBusName: props.eventBusName } : {}) });
+    this.pseudonymKey = new PseudonymKey(this, 'PseudonymKey');
+
+    this.catalog = new LakeCatalog(this, 'Catalog', { databaseName: `crm_${snakeStage(stage)}`, bucket: this.lake.bucket, prefix: LAKE_PREFIX });
+    this.workgroup = new AnalyticsWorkgroup(this, 'Analytics', { name: `crm-${stage}`, resultsBucket: this.lake.bucket, resultsKey: this.lake.encryptionKey });
+
+    this.ingestApi = new IngestApi(this, 'IngestApi', { table: this.table.table, eventBus: this.bus.eventBus, alarmAction });
+    this.importPipeline = new ImportPipeline(this, 'Import', {
+      bucket: this.imports.bucket,
+      table: this.table.table,
+      eventBus: this.bus.eventBus,
+      messagingKey,
+      alarmAction,
+    });
+    this.changeStream = new ChangeStream(this, 'ChangeStream', {
+      table: this.table.table,
+      lakeBucket: this.lake.bucket,
+      lakePrefix: LAKE_PREFIX,
+      eventBus: this.bus.eventBus,
+      pseudonymSecret: this.pseudonymKey.secret,
+      messagingKey,
+      alarmAction,
+    });
+
+    const outputs: Record<string, [string, string]> = {
+      ApiUrl: [this.ingestApi.url, 'Ingest API base URL (SigV4-signed POST /v1/{entity})'],
+      TableName: [this.table.table.tableName, 'DynamoDB table holding the CRM records'],
+      LakeBucketName: [this.lake.bucket.bucketName, 'S3 lake bucket (lake/, athena-results/)'],
+      ImportBucketName: [this.imports.bucket.bucketName, 'S3 bucket for bulk imports (drop files under imports/)'],
+      AccessLogBucketName: [accessLogs.bucket.bucketName, 'S3 server access logs of the data buckets'],
+      EventBusName: [this.bus.eventBus.eventBusName, 'EventBridge bus carrying CRM domain events'],
+      AthenaWorkGroup: [this.workgroup.name, 'Athena workgroup for lake queries'],
+      GlueDatabase: [this.catalog.databaseName, 'Glue database of the lake tables'],
+      AlarmTopicArn: [this.alarmTopic.topic.topicArn, 'SNS topic notified by every alarm'],
+      PseudonymSecretArn: [this.pseudonymKey.secret.secretArn, 'Secret holding the pseudonymisation HMAC key'],
+    };
+    for (const [id, [value, description]] of Object.entries(outputs)) new CfnOutput(this, id, { value, description });
+  }
+}

@@ -1,0 +1,162 @@
+// Athena adapter of the query engine: start in the workgroup (which fixes the result location, the
+// encryption and the bytes-scanned cutoff), poll with backoff, page through the results and type the
+// all-string values by the result set metadata.
+import {
+  GetQueryExecutionCommand,
+  GetQueryResultsCommand,
+  StartQueryExecutionCommand,
+  StopQueryExecutionCommand,
+  type AthenaClient,
+  type ColumnInfo,
+  type QueryExecution,
+} from '@aws-sdk/client-athena';
+import type { QueryColumn, QueryEngine, QueryResult } from './engine.ts';
+import { isoFromSqlTimestamp, safeInteger } from './values.ts';
+
+export interface AthenaQueryEngineProps {
+  client: AthenaClient;
+  workGroup: string;
+  /** Glue database the unqualified table names resolve in. */
+  database: string;
+  /** @default 'AwsDataCatalog' */
+  catalog?: string;
+  /** First wait between status polls; doubles up to maxPollMs. @default 250 */
+  initialPollMs?: number;
+  /** @default 2000 */
+  maxPollMs?: number;
+  /** After this the query is stopped and the call rejects. @default 600_000 (10 minutes) */
+  timeoutMs?: number;
+  /** Injected in tests. @default setTimeout-based */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const PAGE_SIZE = 1000;
+
+export class AthenaQueryEngine implements QueryEngine {
+  private readonly props: Required<Omit<AthenaQueryEngineProps, 'catalog'>> & { catalog?: string };
+
+  constructor(props: AthenaQueryEngineProps) {
+    this.props = {
+      initialPollMs: 250,
+      maxPollMs: 2000,
+      timeoutMs: 600_000,
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      ...props,
+    };
+  }
+
+  async query(sql: string, params: readonly unknown[] = []): Promise<QueryResult> {
+    const { client, workGroup, database, catalog } = this.props;
+    const started = await client.send(
+      new StartQueryExecutionCommand({
+        QueryString: sql,
+        WorkGroup: workGroup,
+        QueryExecutionContext: { Database: database, ...(catalog ? { Catalog: catalog } : {}) },
+        ...(params.length ? { ExecutionParameters: params.map(sqlLiteral) } : {}),
+      }),
+    );
+    const id = started.QueryExecutionId;
+    if (!id) throw new Error('Athena StartQueryExecution returned no QueryExecutionId');
+    const execution = await this.waitFor(id);
+    return this.fetchResults(id, execution);
+  }
+
+  async close(): Promise<void> {
+    // The client is injected and shared: its owner destroys it.
+  }
+
+  private async waitFor(id: string): Promise<QueryExecution> {
+    const { client, sleep, maxPollMs, timeoutMs } = this.props;
+    const deadline = Date.now() + timeoutMs;
+    for (let wait = this.props.initialPollMs; ; wait = Math.min(wait * 2, maxPollMs)) {
+      const { QueryExecution: execution } = await client.send(new GetQueryExecutionCommand({ QueryExecutionId: id }));
+      const state = execution?.Status?.State;
+      if (state === 'SUCCEEDED') return execution!;
+      if (state === 'FAILED' || state === 'CANCELLED') {
+        const reason = execution?.Status?.AthenaError?.ErrorMessage ?? execution?.Status?.StateChangeReason ?? state;
+        throw new Error(`Athena query ${id} ${state.toLowerCase()}: ${reason}`, {
+          cause: { package: '@aws-sdk/client-athena', data: { queryExecutionId: id, status: execution?.Status } },
+        });
+      }
+      if (Date.now() + wait > deadline) {
+        await client.send(new StopQueryExecutionCommand({ QueryExecutionId: id })).catch(() => undefined);
+        throw new Error(`Athena query ${id} did not finish within ${timeoutMs} ms and was stopped`);
+      }
+      await sleep(wait);
+    }
+  }
+
+  private async fetchResults(id: string, execution: QueryExecution): Promise<QueryResult> {
+    let columns: QueryColumn[] = [];
+    let infos: ColumnInfo[] = [];
+    const rows: Record<string, unknown>[] = [];
+    let NextToken: string | undefined;
+    let first = true;
+    do {
+      const page = await this.props.client.send(
+        new GetQueryResultsCommand({ QueryExecutionId: id, MaxResults: PAGE_SIZE, ...(NextToken ? { NextToken } : {}) }),
+      );
+      if (first) {
+        infos = page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? [];
+        columns = infos.map((c, i) => ({ name: c.Label ?? c.Name ?? `_col${i}`, type: columnType(c) }));
+      }
+      let data = page.ResultSet?.Rows ?? [];
+      // A SELECT's first row holds the column labels; DDL and utility statements have none.
+      if (first && execution.StatementType === 'DML' && data[0]?.Data?.every((d, i) => d.VarCharValue === columns[i]?.name)) data = data.slice(1);
+      for (const row of data) {
+        const out: Record<string, unknown> = {};
+        columns.forEach((column, i) => (out[column.name] = typedValue(row.Data?.[i]?.VarCharValue, infos[i]!)));
+        rows.push(out);
+      }
+      first = false;
+      NextToken = page.NextToken;
+    } while (NextToken);
+    return { columns, rows };
+  }
+}
+
+/** The column type in the engine-neutral spelling (upper case, decimals with precision and scale). */
+function columnType(info: ColumnInfo): string {
+  const type = (info.Type ?? 'varchar').toUpperCase();
+  return type === 'DECIMAL' && info.Precision !== undefined ? `DECIMAL(${info.Precision},${info.Scale ?? 0})` : type;
+}
+
+/** Athena's string value → the QueryResult conventions (see engine.ts). */
+export function typedValue(text: string | undefined, info: ColumnInfo): unknown {
+  if (text === undefined || text === null) return null;
+  switch ((info.Type ?? '').toLowerCase()) {
+    case 'boolean':
+      return text === 'true';
+    case 'tinyint':
+    case 'smallint':
+    case 'integer':
+    case 'int':
+    case 'float':
+    case 'real':
+    case 'double':
+    case 'decimal':
+      return Number(text);
+    case 'bigint':
+      return safeInteger(text);
+    case 'timestamp':
+    case 'timestamp with time zone':
+      return isoFromSqlTimestamp(text);
+    default:
+      // varchar, char, date ('YYYY-MM-DD' already), json, and arrays/maps/rows in Athena's own text form.
+      return text;
+  }
+}
+
+/** A `?` value as the SQL literal text Athena's ExecutionParameters expect. */
+export function sqlLiteral(value: unknown, index: number): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'string') return `'${value.replace(/'/g, "''")}'`;
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error(`query parameter ${index + 1}: ${value} has no SQL literal`);
+    return String(value);
+  }
+  if (value instanceof Date) return `TIMESTAMP '${value.toISOString().replace('T', ' ').replace('Z', '')}'`;
+  throw new Error(`query parameter ${index + 1}: unsupported value of type ${typeof value}`);
+}

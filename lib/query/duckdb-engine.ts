@@ -1,0 +1,249 @@
+// DuckDB adapter of the query engine: an in-memory database over the local Parquet lake, with the
+// Trino compatibility layer installed so report SQL written for Athena runs unchanged.
+import {
+  DuckDBInstance,
+  DuckDBTypeId,
+  timestampValue,
+  type DuckDBConnection,
+  type DuckDBValue,
+  type DuckDBValueConverter,
+  arrayFromArrayValue,
+  arrayFromListValue,
+  objectArrayFromMapValue,
+  objectFromStructValue,
+  DuckDBTimestampMillisecondsValue,
+  DuckDBTimestampNanosecondsValue,
+  DuckDBTimestampSecondsValue,
+  DuckDBTimestampTZValue,
+  DuckDBTimestampValue,
+} from '@duckdb/node-api';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { lakeColumns } from '#schemas/columns.ts';
+import { entities } from '#schemas/registry.ts';
+import type { QueryEngine, QueryResult } from './engine.ts';
+import { currentViewSql, emptyLakeRelation, historyViewSql, parquetLakeRelation, quoteIdent, quoteString, type LakeTable } from './lake-views.ts';
+import { isoFromEpochMicros, safeInteger } from './values.ts';
+
+export interface LocalQueryEngineOptions {
+  /** The lake root: `<lakeDir>/<table>/dt=YYYY-MM-DD/*.parquet`. */
+  lakeDir: string;
+  /** Folders whose subfolders become views too (report outputs), see registerParquetTables. */
+  extraViewsDirs?: string[];
+  /** DuckDB worker threads. @default DuckDB's default (one per core) */
+  threads?: number;
+}
+
+export interface LocalQueryEngine extends QueryEngine {
+  /**
+   * Makes each subfolder `<dir>/<name>/` holding Parquet files (at any depth, hive partitions such as
+   * `as_of=2024-01-31/` become columns) a view `<name>`; returns the view names. Lake tables win a clash.
+   */
+  registerParquetTables(dir: string): Promise<string[]>;
+}
+
+const COMPAT_SQL = new URL('./trino-compat.duckdb.sql', import.meta.url);
+
+/** The compatibility statements: settings and macros separated by lines holding only `;;`. */
+export async function compatStatements(): Promise<string[]> {
+  const text = await readFile(COMPAT_SQL, 'utf8');
+  return text
+    .split(/^;;[ \t]*$/m)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export async function openLocalQueryEngine(options: LocalQueryEngineOptions): Promise<LocalQueryEngine> {
+  const instance = await DuckDBInstance.create(':memory:', options.threads ? { threads: String(options.threads) } : {});
+  const connection = await instance.connect();
+  try {
+    for (const statement of await compatStatements()) await run(connection, statement);
+    const engine = new DuckDBQueryEngine(instance, connection, path.resolve(options.lakeDir));
+    await engine.createLakeViews();
+    for (const dir of options.extraViewsDirs ?? []) await engine.registerParquetTables(dir);
+    return engine;
+  } catch (err) {
+    connection.closeSync();
+    instance.closeSync();
+    throw err;
+  }
+}
+
+const lakeTables = (): LakeTable[] => Object.values(entities).map((e) => ({ table: e.table, columns: lakeColumns(e) }));
+
+class DuckDBQueryEngine implements LocalQueryEngine {
+  /** Tables that had no files when their views were made; re-checked before each query. */
+  private readonly empty = new Map<string, LakeTable>();
+  private readonly lakeViewNames = new Set<string>();
+  /** One connection runs one statement at a time: queue callers instead of interleaving them. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+    private readonly lakeDir: string,
+  ) {}
+
+  async createLakeViews(): Promise<void> {
+    for (const table of lakeTables()) {
+      this.lakeViewNames.add(table.table).add(`${table.table}_history`);
+      await this.createTableViews(table);
+    }
+  }
+
+  private async createTableViews(table: LakeTable): Promise<void> {
+    const dir = path.join(this.lakeDir, table.table);
+    const hasFiles = await hasParquetFiles(dir, 2);
+    const relation = hasFiles ? parquetLakeRelation(table, path.join(dir, '*', '*.parquet')) : emptyLakeRelation(table);
+    await run(this.connection, historyViewSql(table, relation));
+    await run(this.connection, currentViewSql(table));
+    if (hasFiles) this.empty.delete(table.table);
+    else this.empty.set(table.table, table);
+  }
+
+  /** A table's first files may arrive after the engine opened (ingest then query in one process). */
+  private async refreshEmptyTables(): Promise<void> {
+    for (const table of [...this.empty.values()]) {
+      if (await hasParquetFiles(path.join(this.lakeDir, table.table), 2)) await this.createTableViews(table);
+    }
+  }
+
+  async registerParquetTables(dir: string): Promise<string[]> {
+    const root = path.resolve(dir);
+    let entries;
+    try {
+      entries = await readdir(root, { withFileTypes: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    const names: string[] = [];
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const name = entry.name.replace(/-/g, '_');
+      if (!entry.isDirectory() || !/^[a-z_][a-z0-9_]*$/i.test(name) || this.lakeViewNames.has(name)) continue;
+      const folder = path.join(root, entry.name);
+      if (!(await hasParquetFiles(folder, Number.POSITIVE_INFINITY))) continue;
+      const glob = path.join(folder, '**', '*.parquet');
+      await this.exclusive(() =>
+        run(this.connection, `CREATE OR REPLACE VIEW ${quoteIdent(name)} AS SELECT * FROM read_parquet(${quoteString(glob)}, hive_partitioning = true, union_by_name = true)`),
+      );
+      names.push(name);
+    }
+    return names;
+  }
+
+  query(sql: string, params: readonly unknown[] = []): Promise<QueryResult> {
+    return this.exclusive(async () => {
+      if (this.empty.size) await this.refreshEmptyTables();
+      const values = params.map(toDuckDBValue);
+      let result;
+      try {
+        result = values.length ? await this.connection.run(sql, values) : await this.connection.run(sql);
+      } catch (err) {
+        throw new Error(`DuckDB query failed: ${(err as Error).message}`, { cause: err });
+      }
+      const names = result.deduplicatedColumnNames();
+      const types = result.columnTypes();
+      const rows = (await result.convertRows(toQueryValue)).map((row) => {
+        const out: Record<string, unknown> = {};
+        for (let i = 0; i < names.length; i++) out[names[i]!] = row[i] ?? null;
+        return out;
+      });
+      return { columns: names.map((name, i) => ({ name, type: types[i]!.toString() })), rows };
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.queue.catch(() => undefined);
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(task, task);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+}
+
+async function run(connection: DuckDBConnection, sql: string): Promise<void> {
+  try {
+    await connection.run(sql);
+  } catch (err) {
+    throw new Error(`DuckDB statement failed: ${(err as Error).message}\n${sql}`, { cause: err });
+  }
+}
+
+// Whether a visible *.parquet file sits exactly `levels` deep under dir (2: the lake's dt=... folders),
+// or at any depth when levels is Infinity (the '**' glob of report folders).
+async function hasParquetFiles(dir: string, levels: number): Promise<boolean> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
+    if (e.isFile() && e.name.endsWith('.parquet') && (levels === 1 || levels === Number.POSITIVE_INFINITY)) return true;
+    if (e.isDirectory() && levels > 1 && (await hasParquetFiles(path.join(dir, e.name), levels - 1))) return true;
+  }
+  return false;
+}
+
+function toDuckDBValue(value: unknown, index: number): DuckDBValue {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return timestampValue(BigInt(value.getTime()) * 1000n);
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return value;
+  throw new Error(`query parameter ${index + 1}: unsupported value of type ${typeof value}`);
+}
+
+/** DuckDB values → the QueryResult conventions (see engine.ts). */
+const toQueryValue: DuckDBValueConverter<unknown> = (value, type, self) => {
+  if (value === null || value === undefined) return null;
+  switch (type.typeId) {
+    case DuckDBTypeId.BOOLEAN:
+      return Boolean(value);
+    case DuckDBTypeId.TINYINT:
+    case DuckDBTypeId.SMALLINT:
+    case DuckDBTypeId.INTEGER:
+    case DuckDBTypeId.UTINYINT:
+    case DuckDBTypeId.USMALLINT:
+    case DuckDBTypeId.UINTEGER:
+    case DuckDBTypeId.FLOAT:
+    case DuckDBTypeId.DOUBLE:
+      return Number(value);
+    case DuckDBTypeId.BIGINT:
+    case DuckDBTypeId.UBIGINT:
+    case DuckDBTypeId.HUGEINT:
+    case DuckDBTypeId.UHUGEINT:
+    case DuckDBTypeId.BIGNUM:
+      return safeInteger(value as bigint);
+    case DuckDBTypeId.DECIMAL:
+      // The exact decimal text parses to the nearest double (scaling the integer would round twice).
+      return Number(String(value));
+    case DuckDBTypeId.DATE:
+      return String(value);
+    case DuckDBTypeId.TIMESTAMP:
+    case DuckDBTypeId.TIMESTAMP_TZ:
+    case DuckDBTypeId.TIMESTAMP_S:
+    case DuckDBTypeId.TIMESTAMP_MS:
+    case DuckDBTypeId.TIMESTAMP_NS:
+      return timestampIso(value);
+    case DuckDBTypeId.LIST:
+      return arrayFromListValue(value, type, self);
+    case DuckDBTypeId.ARRAY:
+      return arrayFromArrayValue(value, type, self);
+    case DuckDBTypeId.STRUCT:
+      return objectFromStructValue(value, type, self);
+    case DuckDBTypeId.MAP:
+      return objectArrayFromMapValue(value, type, self);
+    default:
+      return String(value);
+  }
+};
+
+function timestampIso(value: DuckDBValue): string {
+  if (value instanceof DuckDBTimestampValue || value instanceof DuckDBTimestampTZValue) {
+    return value.isFinite ? isoFromEpochMicros(value.micros) : String(value);
+  }
+  if (value instanceof DuckDBTimestampMillisecondsValue) return isoFromEpochMicros(value.millis * 1000n);
+  if (value instanceof DuckDBTimestampSecondsValue) return isoFromEpochMicros(value.seconds * 1_000_000n);
+  if (value instanceof DuckDBTimestampNanosecondsValue) return isoFromEpochMicros(value.nanos / 1000n);
+  return String(value);
+}

@@ -1,0 +1,45 @@
+// `crm ingest FILE --entity E`: the same validation and writer as the API and the S3 import.
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
+import { entityNames, findEntity, type AnyEntity } from '#schemas/registry.ts';
+import { formatFromName, readRecords, type InputFormat } from '#functions/ingest/record-reader.ts';
+import { ingestRows, type IngestSummary } from '#functions/ingest/ingest-rows.ts';
+import { withLocalStack, type LocalStack } from '../stack.ts';
+import { UsageError } from './usage.ts';
+import type { Options } from './main.ts';
+
+const FORMATS: InputFormat[] = ['ndjson', 'csv', 'json'];
+
+export function resolveEntity(name: unknown): AnyEntity {
+  if (typeof name !== 'string' || !name) throw new UsageError(`--entity is required (one of ${entityNames.join(', ')}, singular or plural)`);
+  const entity = findEntity(name);
+  if (!entity) throw new UsageError(`unknown entity "${name}" (one of ${entityNames.join(', ')}, singular or plural)`);
+  return entity;
+}
+
+export async function ingestFile(stack: LocalStack, file: string, entity: AnyEntity, format: InputFormat): Promise<IngestSummary> {
+  let input: Readable = createReadStream(file);
+  if (file.endsWith('.gz')) input = input.pipe(createGunzip());
+  return ingestRows(stack.writer, entity, readRecords(input, format, entity));
+}
+
+export const exitCodeFor = (s: IngestSummary) => (s.failed > 0 ? 1 : s.rejected > 0 ? 2 : 0);
+
+export async function ingestCommand(positionals: string[], options: Options): Promise<number> {
+  const [file, ...extra] = positionals;
+  if (!file) throw new UsageError('FILE is required');
+  if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+  if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`no such file: ${file}`);
+  const entity = resolveEntity(options.entity);
+  const format = (options.format as InputFormat | undefined) ?? formatFromName(file);
+  if (!format || !FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}${options.format ? `, got "${options.format}"` : ` (cannot tell from the name "${file}")`}`);
+
+  const summary = await withLocalStack(String(options.dir), async (stack) => {
+    const s = await ingestFile(stack, file, entity, format);
+    process.stderr.write(`${entity.table}: ${s.accepted} accepted (${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged, ${s.stale} stale, ${s.merged} merged), ${s.rejected} rejected, ${s.failed} failed\n`);
+    return s;
+  });
+  process.stdout.write(`${JSON.stringify({ entity: entity.name, file, ...summary }, null, 2)}\n`);
+  return exitCodeFor(summary);
+}

@@ -1,0 +1,57 @@
+// `crm` command-line entry: parses the command, runs it, maps failures to the contract's exit codes
+// (0 success, 2 some input rejected, 1 usage or system error).
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { USAGE, UsageError } from './usage.ts';
+import { demoCommand } from './demo-command.ts';
+import { ingestCommand } from './ingest-command.ts';
+import { queryCommand } from './query-command.ts';
+import { customerCommand } from './customer-command.ts';
+
+export type Options = Record<string, string | boolean | undefined>;
+export type Command = (positionals: string[], options: Options) => Promise<number>;
+
+const common = { dir: { type: 'string', default: '.crm' }, help: { type: 'boolean', short: 'h' } } as const;
+
+const commands: Record<string, { options: ParseArgsConfig['options']; run: Command }> = {
+  demo: { options: { ...common, seed: { type: 'string' }, customers: { type: 'string' }, months: { type: 'string' } }, run: demoCommand },
+  ingest: { options: { ...common, entity: { type: 'string' }, format: { type: 'string' } }, run: ingestCommand },
+  query: { options: { ...common, format: { type: 'string', default: 'table' } }, run: queryCommand },
+  customer: { options: { ...common }, run: customerCommand },
+};
+
+export async function main(argv: string[]): Promise<number> {
+  process.env.CRM_LOCAL ??= '1';
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    process.stderr.write(`${USAGE}\n`);
+    return name ? 0 : 1;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`crm: unknown command "${name}"\n\n${USAGE}\n`);
+    return 1;
+  }
+  try {
+    const { values, positionals } = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+    if (values.help) {
+      process.stderr.write(`${USAGE}\n`);
+      return 0;
+    }
+    return await command.run(positionals, values as Options);
+  } catch (err) {
+    const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(`crm ${name}: ${(err as Error).message}\n`);
+    if (usage) process.stderr.write(`\n${USAGE}\n`);
+    else if (process.env.CRM_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
+    return 1;
+  }
+}
+
+/** Parses an integer option, or fails as a usage error naming the flag. */
+export function intOption(options: Options, name: string, fallback: number, min = 0): number {
+  const raw = options[name];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got "${raw}"`);
+  return n;
+}

@@ -1,0 +1,18 @@
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const USAGE = `usage: crm <command> [options]
+
+commands:
+  demo     [--dir D] [--seed N] [--customers N] [--months N]
+           generate a realistic CRM data set into D/input/<table>.ndjson, ingest it, fill D/lake, print a summary
+  ingest   FILE --entity E [--dir D] [--format ndjson|csv|json]
+           ingest a file through the ingest handler; prints {accepted, rejected, errors:[{line, field, message}]}
+           exit 0 all accepted, 2 some rejected (the accepted ones are stored), 1 usage or system error
+  query    "SQL" [--dir D] [--format table|csv|json]
+           Athena-dialect SQL over the local lake: <table> (current state) and <table>_history (every version)
+  customer ID [--dir D]
+           the customer 360 profile as JSON
+
+common: --dir D holds all local state (default .crm); machine-readable output on stdout, progress on stderr.`;

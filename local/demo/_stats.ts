@@ -1,0 +1,25 @@
+import { generateDemo } from '#local/demo/generate.ts';
+const d = generateDemo({ seed: Number(process.argv[2] ?? 7) });
+const asOf = Date.parse('2026-10-31T23:59:59Z');
+const byCust = new Map<string, number[]>();
+for (const o of d.orders) { const l = byCust.get(o.customerId) ?? []; l.push(Date.parse(o.orderedAt)); byCust.set(o.customerId, l); }
+const buyers = [...byCust.values()];
+console.log('buyers', buyers.length, '>=2', buyers.filter(l => l.length >= 2).length, 'lapsed(no order 6m)', buyers.filter(l => asOf - Math.max(...l) > 182*864e5).length);
+const hist: Record<number, number> = {}; for (const l of buyers) hist[Math.min(l.length, 15)] = (hist[Math.min(l.length, 15)] ?? 0) + 1; console.log('orders/customer', hist);
+const month = new Map<string, number>(); for (const o of d.orders) if (o.status !== 'cancelled') month.set(o.orderedAt.slice(0, 7), (month.get(o.orderedAt.slice(0, 7)) ?? 0) + o.total);
+console.log([...month].sort().map(([m, v]) => `${m} ${Math.round(v)}`).join('\n'));
+const count = (arr: any[], k: string) => { const m: Record<string, number> = {}; for (const x of arr) m[String(x[k])] = (m[String(x[k])] ?? 0) + 1; return m; };
+console.log('cust status', count(d.customers, 'status'), count(d.customers, 'tier'), count(d.customers, 'source'), count(d.customers, 'kind'));
+console.log('order status', count(d.orders, 'status'), count(d.orders, 'channel'), count(d.orders, 'currency'));
+console.log('orders with campaign', d.orders.filter(o => o.campaignId).length);
+console.log('pay status', count(d.payments, 'status'), count(d.payments, 'method'));
+console.log('contracts', count(d.contracts, 'status'), 'renewals', d.contracts.filter(c => c.renewalOf).length);
+const ids = new Map<string, any[]>(); for (const o of d.opportunities) ids.set(o.id, [...(ids.get(o.id) ?? []), o]);
+const finals = [...ids.values()].map(v => v.at(-1).stage); console.log('opps', ids.size, count(finals.map(s => ({ s })), 's'));
+console.log('leads', count(d.leads, 'status'), 'pool', d.leads.filter(l => !l.ownerId).length);
+console.log('touches', count(d.campaign_touches, 'interaction'), count(d.campaign_touches, 'campaignId'));
+console.log('campaigns', d.campaigns.map(c => `${c.id} ${c.status} budget ${c.budget} spend ${c.spend}`).join('\n'));
+console.log('tickets', count(d.tickets, 'status'), count(d.tickets, 'category'), 'csat', d.tickets.filter(t => t.csat).length);
+console.log('surveys', count(d.survey_responses, 'kind'));
+console.log('activities', count(d.activities, 'type'), count(d.activities, 'outcome'), 'followups', d.activities.filter(a => a.followUpAt).length);
+const tot = d.orders.reduce((s, o) => s + o.total, 0); console.log('avg order', tot / d.orders.length);

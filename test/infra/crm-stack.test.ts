@@ -1,0 +1,324 @@
+// Assertions on the synthesized CRM stack: the security and reliability settings each construct promises.
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { glueColumns } from '#schemas/columns.ts';
+import { BUS_NAME } from '#schemas/events.ts';
+import { entities } from '#schemas/registry.ts';
+import { TABLE_DESIGN } from '#lib/table/design.ts';
+import { lakeTableName } from '../../infra/constructs/lake-table-input.ts';
+import { buildTestApp, logicalId } from './crm-app-fixture.ts';
+
+// One synthesis (with real esbuild bundling) shared by every test in the file.
+const { stack } = buildTestApp({ stage: 'test' });
+const template = Template.fromStack(stack);
+const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string }>;
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const resource = (construct: Parameters<typeof logicalId>[0]) => resources[logicalId(construct)]!;
+const getAtt = (construct: Parameters<typeof logicalId>[0], attribute = 'Arn') => ({ 'Fn::GetAtt': [logicalId(construct), attribute] });
+const sslDeny = Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
+
+describe('DynamoDB table', () => {
+  const table = resource(stack.table.table);
+
+  it('uses the single-table keys and the byCustomer index from lib/table/design.ts', () => {
+    expect(table.Properties.KeySchema).toEqual([
+      { AttributeName: TABLE_DESIGN.partitionKey, KeyType: 'HASH' },
+      { AttributeName: TABLE_DESIGN.sortKey, KeyType: 'RANGE' },
+    ]);
+    expect(table.Properties.GlobalSecondaryIndexes).toEqual([
+      {
+        IndexName: TABLE_DESIGN.customerIndex.name,
+        KeySchema: [
+          { AttributeName: TABLE_DESIGN.customerIndex.partitionKey, KeyType: 'HASH' },
+          { AttributeName: TABLE_DESIGN.customerIndex.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ]);
+    expect(table.Properties.AttributeDefinitions).toEqual(
+      ['pk', 'sk', 'gsi1pk', 'gsi1sk'].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+    );
+  });
+
+  it('is on-demand, recoverable, KMS-encrypted, streamed, protected and retained', () => {
+    expect(table.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: getAtt(stack.table.encryptionKey) },
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      DeletionProtectionEnabled: true,
+    });
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.UpdateReplacePolicy).toBe('Retain');
+  });
+});
+
+describe('S3 buckets', () => {
+  const lake = resource(stack.lake.bucket);
+  const imports = resource(stack.imports.bucket);
+  const accessLogsId = lake.Properties.LoggingConfiguration.DestinationBucketName.Ref as string;
+
+  it('block all public access and accept only TLS requests', () => {
+    for (const [id, bucket] of ofType('AWS::S3::Bucket')) {
+      expect(bucket.Properties.PublicAccessBlockConfiguration, id).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: id },
+        PolicyDocument: { Statement: Match.arrayWith([sslDeny]) },
+      });
+    }
+  });
+
+  it('encrypt the data buckets with their customer-managed keys and bucket keys', () => {
+    for (const [bucket, key] of [
+      [lake, stack.lake.encryptionKey],
+      [imports, stack.imports.encryptionKey],
+    ] as const) {
+      expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration).toEqual([
+        { BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: getAtt(key) } },
+      ]);
+      expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+      expect(bucket.Properties.LoggingConfiguration.DestinationBucketName).toEqual({ Ref: accessLogsId });
+    }
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    for (const [id, key] of ofType('AWS::KMS::Key')) expect(key.Properties.EnableKeyRotation, id).toBe(true);
+  });
+
+  it('send server access logs to a dedicated bucket that does not log itself', () => {
+    const accessLogs = resources[accessLogsId]!;
+    expect(accessLogs.Properties.LoggingConfiguration).toBeUndefined();
+    expect(accessLogs.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
+  });
+
+  it('tier the lake, expire Athena results and clean up versions and uploads', () => {
+    const rules = lake.Properties.LifecycleConfiguration.Rules;
+    expect(rules).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Prefix: 'lake/', Transitions: [{ StorageClass: 'INTELLIGENT_TIERING', TransitionInDays: 30 }], Status: 'Enabled' }),
+        expect.objectContaining({ Prefix: 'athena-results/', ExpirationInDays: 30 }),
+        expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: 30 } }),
+        expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }),
+      ]),
+    );
+  });
+
+  it('send import-bucket events to EventBridge and expire processed imports', () => {
+    expect(imports.Properties.NotificationConfiguration).toEqual({ EventBridgeConfiguration: { EventBridgeEnabled: true } });
+    expect(imports.Properties.LifecycleConfiguration.Rules).toEqual(expect.arrayContaining([expect.objectContaining({ ExpirationInDays: 30, Status: 'Enabled' })]));
+    // No notifications custom resource (and its Lambda) is needed for that.
+    expect(ofType('Custom::S3BucketNotifications')).toEqual([]);
+  });
+});
+
+describe('Glue catalog', () => {
+  const tables = ofType('AWS::Glue::Table').map(([, t]) => t.Properties);
+
+  it('has one database and one table per entity', () => {
+    template.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: { Name: 'crm_test' } });
+    expect(tables.map((t) => t.TableInput.Name).sort()).toEqual(Object.values(entities).map(lakeTableName).sort());
+    for (const t of tables) expect(t.DatabaseName).toBe('crm_test');
+  });
+
+  it.each(Object.values(entities))('$table: columns from glueColumns(), dt partition, Parquet, projection', (entity) => {
+    const input = tables.find((t) => t.TableInput.Name === lakeTableName(entity))!.TableInput;
+    expect(input.StorageDescriptor.Columns).toEqual(glueColumns(entity).map((c) => ({ Name: c.name, Type: c.type, Comment: c.comment })));
+    expect(input.PartitionKeys).toEqual([expect.objectContaining({ Name: 'dt', Type: 'string' })]);
+    expect(input.StorageDescriptor).toMatchObject({
+      InputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+      OutputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+      SerdeInfo: { SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' },
+      Location: { 'Fn::Join': ['', ['s3://', { Ref: logicalId(stack.lake.bucket) }, `/lake/${entity.table}/`]] },
+    });
+    expect(input.Parameters).toMatchObject({
+      'projection.enabled': 'true',
+      'projection.dt.type': 'date',
+      'projection.dt.format': 'yyyy-MM-dd',
+      'projection.dt.range': '2020-01-01,NOW',
+      'projection.dt.interval': '1',
+      'projection.dt.interval.unit': 'DAYS',
+      'storage.location.template': { 'Fn::Join': ['', ['s3://', { Ref: logicalId(stack.lake.bucket) }, `/lake/${entity.table}/dt=\${dt}/`]] },
+    });
+  });
+});
+
+describe('Athena workgroup', () => {
+  it('enforces engine v3, KMS-encrypted results in the lake, a scan cutoff and metrics', () => {
+    template.hasResourceProperties('AWS::Athena::WorkGroup', {
+      Name: 'crm-test',
+      WorkGroupConfiguration: {
+        EnforceWorkGroupConfiguration: true,
+        PublishCloudWatchMetricsEnabled: true,
+        BytesScannedCutoffPerQuery: 10 * 1024 ** 3,
+        EngineVersion: { SelectedEngineVersion: 'Athena engine version 3' },
+        ResultConfiguration: {
+          OutputLocation: { 'Fn::Join': ['', ['s3://', { Ref: logicalId(stack.lake.bucket) }, '/athena-results/']] },
+          EncryptionConfiguration: { EncryptionOption: 'SSE_KMS', KmsKey: getAtt(stack.lake.encryptionKey) },
+        },
+      },
+    });
+  });
+});
+
+describe('EventBridge', () => {
+  it('has the crm bus with a one-year archive', () => {
+    template.hasResourceProperties('AWS::Events::EventBus', { Name: BUS_NAME });
+    template.hasResourceProperties('AWS::Events::Archive', { SourceArn: getAtt(stack.bus.eventBus), RetentionDays: 365 });
+  });
+
+  it('routes S3 Object Created under imports/ from the default bus to the import function, with retries and a DLQ', () => {
+    const rules = ofType('AWS::Events::Rule');
+    expect(rules).toHaveLength(1);
+    const rule = rules[0]![1];
+    expect(rule.Properties.EventBusName).toBeUndefined();
+    expect(rule.Properties.EventPattern).toEqual({
+      source: ['aws.s3'],
+      'detail-type': ['Object Created'],
+      detail: { bucket: { name: [{ Ref: logicalId(stack.imports.bucket) }] }, object: { key: [{ prefix: 'imports/' }] } },
+    });
+    expect(rule.Properties.Targets).toEqual([
+      expect.objectContaining({
+        Arn: getAtt(stack.importPipeline.function.function),
+        RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 6 * 3600 },
+        DeadLetterConfig: { Arn: getAtt(stack.importPipeline.deliveryDeadLetterQueue.queue) },
+      }),
+    ]);
+  });
+});
+
+describe('HTTP API', () => {
+  it('routes POST /v1/{entity} to the ingest function with IAM authorization', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /v1/{entity}', AuthorizationType: 'AWS_IAM' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Integration', { IntegrationType: 'AWS_PROXY', IntegrationUri: getAtt(stack.ingestApi.function.function) });
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
+  });
+
+  it('logs access as JSON and throttles the default stage', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.serializedJson(Match.objectLike({ requestId: '$context.requestId', userArn: '$context.identity.userArn' })) },
+      DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 },
+    });
+  });
+});
+
+describe('Lambda functions', () => {
+  const functions = ofType('AWS::Lambda::Function');
+  const env = (fn: Parameters<typeof logicalId>[0]) => resource(fn).Properties.Environment.Variables as Record<string, unknown>;
+
+  it('run Node.js 22 on ARM64 with tracing, a retained log group and Powertools settings', () => {
+    expect(functions).toHaveLength(3);
+    for (const [id, fn] of functions) {
+      expect(fn.Properties, id).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: expect.stringMatching(/LogGroup/) } },
+        Environment: { Variables: { POWERTOOLS_SERVICE_NAME: expect.stringMatching(/^crm-/), LOG_LEVEL: 'INFO', NODE_OPTIONS: '--enable-source-maps' } },
+      });
+    }
+    for (const [id, group] of ofType('AWS::Logs::LogGroup')) expect(group.Properties.RetentionInDays, id).toBeGreaterThan(0);
+  });
+
+  it('get the environment their handlers read', () => {
+    const table = { Ref: logicalId(stack.table.table) };
+    const bus = { Ref: logicalId(stack.bus.eventBus) };
+    expect(env(stack.ingestApi.function.function)).toMatchObject({ TABLE_NAME: table, EVENT_BUS_NAME: bus });
+    expect(env(stack.importPipeline.function.function)).toMatchObject({ TABLE_NAME: table, EVENT_BUS_NAME: bus, IMPORT_BUCKET: { Ref: logicalId(stack.imports.bucket) } });
+    expect(env(stack.changeStream.function.function)).toMatchObject({
+      LAKE_BUCKET: { Ref: logicalId(stack.lake.bucket) },
+      LAKE_PREFIX: 'lake/',
+      EVENT_BUS_NAME: bus,
+      PSEUDONYM_SECRET_ARN: { Ref: logicalId(stack.pseudonymKey.secret) },
+    });
+  });
+
+  it('give the import function a KMS-encrypted dead-letter queue for async failures', () => {
+    const fn = resource(stack.importPipeline.function.function);
+    expect(fn.Properties.DeadLetterConfig).toEqual({ TargetArn: getAtt(stack.importPipeline.function.deadLetterQueue!.queue) });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { FunctionName: { Ref: logicalId(stack.importPipeline.function.function) }, MaximumRetryAttempts: 2 });
+  });
+
+  it('consume the table stream with bisect, partial failures, bounded retries, a DLQ and the RECORD filter', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: getAtt(stack.table.table, 'StreamArn'),
+      FunctionName: { Ref: logicalId(stack.changeStream.function.function) },
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 1000,
+      MaximumBatchingWindowInSeconds: 30,
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      MaximumRetryAttempts: 10,
+      MaximumRecordAgeInSeconds: 12 * 3600,
+      DestinationConfig: { OnFailure: { Destination: getAtt(stack.changeStream.failureQueue.queue) } },
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ dynamodb: { Keys: { sk: { S: ['RECORD'] } } } }) }] },
+    });
+  });
+});
+
+describe('least privilege', () => {
+  type Statement = { id: string; Action: string | string[]; Resource: unknown };
+  const statements: Statement[] = ofType('AWS::IAM::Policy').flatMap(([id, p]) => (p.Properties.PolicyDocument.Statement as Omit<Statement, 'id'>[]).map((s) => ({ id, ...s })));
+  const actionsOf = (s: Statement) => [s.Action].flat();
+
+  it('never grants a bare service wildcard', () => {
+    for (const s of statements) for (const action of actionsOf(s)) expect(action, s.id).not.toMatch(/(^\*$|:\*$)/);
+  });
+
+  it('uses Resource "*" only for X-Ray and dynamodb:ListStreams, which have no resource-level permissions', () => {
+    const starActions = statements.filter((s) => s.Resource === '*').flatMap(actionsOf);
+    expect(new Set(starActions)).toEqual(new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'dynamodb:ListStreams']));
+  });
+
+  it('lets the stream function only put objects under lake/', () => {
+    const role = logicalId(stack.changeStream.function.role);
+    const policies = new Set(ofType('AWS::IAM::Policy').filter(([, p]) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === role)).map(([id]) => id));
+    const s3 = statements.filter((s) => policies.has(s.id) && actionsOf(s).some((a) => a.startsWith('s3:')));
+    expect(s3).toHaveLength(1);
+    expect(actionsOf(s3[0]!).every((a) => a.startsWith('s3:Put') || a === 's3:Abort*')).toBe(true);
+    expect(s3[0]!.Resource).toEqual({ 'Fn::Join': ['', [getAtt(stack.lake.bucket), '/lake/*']] });
+  });
+});
+
+describe('queues and alarms', () => {
+  it('encrypt every queue with the messaging key and deny plain HTTP', () => {
+    const queues = ofType('AWS::SQS::Queue');
+    expect(queues).toHaveLength(3);
+    for (const [id, q] of queues) {
+      expect(q.Properties.KmsMasterKeyId, id).toEqual(getAtt(stack.node.findChild('MessagingKey')));
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', { Queues: [{ Ref: id }], PolicyDocument: { Statement: Match.arrayWith([sslDeny]) } });
+    }
+  });
+
+  it('notify a KMS-encrypted, SSL-only SNS topic', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: getAtt(stack.node.findChild('MessagingKey')) });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', { PolicyDocument: { Statement: Match.arrayWith([sslDeny]) } });
+    const topic = { Ref: logicalId(stack.alarmTopic.topic) };
+    for (const [id, alarm] of ofType('AWS::CloudWatch::Alarm')) expect(alarm.Properties.AlarmActions, id).toEqual([topic]);
+  });
+
+  it('watch dead letters, function errors, stream lag and lost events', () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    const count = (metric: string) => alarms.filter((a) => a.MetricName === metric).length;
+    expect(count('ApproximateNumberOfMessagesVisible')).toBe(3);
+    expect(count('Errors')).toBe(3);
+    expect(count('IteratorAge')).toBe(1);
+    expect(count('PutEventsFailedEntriesCount')).toBe(1);
+    expect(count('FailedInvocations')).toBe(1);
+    for (const dlq of alarms.filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible')) {
+      expect(dlq).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    }
+  });
+});
+
+describe('outputs', () => {
+  it('expose what operators and the CLI need', () => {
+    expect(Object.keys(template.toJSON().Outputs)).toEqual(
+      expect.arrayContaining(['ApiUrl', 'TableName', 'LakeBucketName', 'ImportBucketName', 'EventBusName', 'AthenaWorkGroup', 'GlueDatabase']),
+    );
+  });
+});

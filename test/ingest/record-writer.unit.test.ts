@@ -1,0 +1,94 @@
+// Fault injection the emulator cannot produce: throttling, unprocessed keys, transaction races.
+import { afterEach, describe, expect, it } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-vitest/extend';
+import {
+  BatchGetItemCommand,
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  PutItemCommand,
+  ProvisionedThroughputExceededException,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { entities } from '#schemas/registry.ts';
+import { RecordWriter } from '#functions/ingest/record-writer.ts';
+import type { CrmRecord } from '#functions/ingest/validate.ts';
+
+const ddb = mockClient(DynamoDBClient);
+const writer = () => new RecordWriter({ client: new DynamoDBClient({ region: 'local' }), tableName: 't', backoffMs: 1, maxAttempts: 4 });
+const order = (id: string, customerId = 'c1'): CrmRecord => ({ id, updatedAt: '2024-01-01T00:00:00.000Z', customerId, total: 1 });
+const lead = (id: string, email: string): CrmRecord => ({ id, updatedAt: '2024-01-01T00:00:00.000Z', email, source: 'web', status: 'new', createdAt: '2024-01-01T00:00:00.000Z' });
+
+afterEach(() => ddb.reset());
+
+describe('RecordWriter under faults', () => {
+  it('retries unprocessed BatchGetItem keys until they are served', async () => {
+    // Prepare: the first BatchGet leaves the alias key unprocessed.
+    const key = marshall({ pk: 'ALIAS#customers#c1', sk: 'ALIAS' });
+    ddb
+      .on(BatchGetItemCommand)
+      .resolvesOnce({ Responses: { t: [] }, UnprocessedKeys: { t: { Keys: [key] } } })
+      .resolves({ Responses: { t: [marshall({ pk: 'ALIAS#customers#c1', sk: 'ALIAS', targetId: 'c9' })] } });
+    ddb.on(PutItemCommand).resolves({});
+    // Act
+    const [result] = await writer().write(entities.order, [order('o1')]);
+    // Assess: the merged customer id was resolved after the retry and used in the write.
+    expect(result).toMatchObject({ status: 'created', id: 'o1' });
+    expect(ddb).toHaveReceivedCommandTimes(BatchGetItemCommand, 2);
+    const put = ddb.commandCalls(PutItemCommand)[0]!.args[0].input;
+    expect(put.Item?.data?.M?.customerId).toEqual({ S: 'c9' });
+    expect(put.Item?.gsi1pk).toEqual({ S: 'CUSTOMER#c9' });
+  });
+
+  it('fails the batch as retryable when keys stay unprocessed', async () => {
+    ddb.on(BatchGetItemCommand).resolves({ Responses: { t: [] }, UnprocessedKeys: { t: { Keys: [marshall({ pk: 'ALIAS#customers#c1', sk: 'ALIAS' })] } } });
+    const results = await writer().write(entities.order, [order('o1'), order('o2')]);
+    expect(results.map((r) => [r.status, r.retryable])).toEqual([['failed', true], ['failed', true]]);
+    expect(ddb).not.toHaveReceivedCommand(PutItemCommand);
+  });
+
+  it('reports throttled writes as retryable failures and keeps the others', async () => {
+    ddb.on(BatchGetItemCommand).resolves({ Responses: { t: [] } });
+    ddb
+      .on(PutItemCommand)
+      .resolves({})
+      .on(PutItemCommand, { Item: { id: { S: 'o2' } } } as never)
+      .rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
+    const results = await writer().write(entities.order, [order('o1'), order('o2'), order('o3')]);
+    expect(results.map((r) => r.status)).toEqual(['created', 'failed', 'created']);
+    expect(results[1]).toMatchObject({ retryable: true, message: expect.stringContaining('ProvisionedThroughputExceededException') });
+  });
+
+  it('tells unchanged from stale when the version condition fails', async () => {
+    ddb.on(BatchGetItemCommand).resolves({ Responses: { t: [] } });
+    const w = writer();
+    const rec = order('o1');
+    const { recordVersion } = await import('#functions/ingest/version.ts');
+    ddb
+      .on(PutItemCommand)
+      .rejectsOnce(new ConditionalCheckFailedException({ message: 'c', $metadata: {}, Item: { version: { S: recordVersion(rec) } } }))
+      .rejectsOnce(new ConditionalCheckFailedException({ message: 'c', $metadata: {}, Item: { version: { S: '9999-01-01T00:00:00.000Z#ffff' } } }));
+    expect((await w.write(entities.order, [rec]))[0]!.status).toBe('unchanged');
+    expect((await w.write(entities.order, [rec]))[0]!.status).toBe('stale');
+  });
+
+  it('re-reads identities and merges when a concurrent writer claimed the e-mail first', async () => {
+    // First read: nobody owns the e-mail; the transaction then loses the race on the identity claim.
+    ddb
+      .on(BatchGetItemCommand)
+      .resolvesOnce({ Responses: { t: [] } })
+      .resolves({ Responses: { t: [marshall({ pk: 'IDENTITY#leads#email#ann@example.com', sk: 'IDENTITY', targetId: 'l-first' })] } });
+    ddb
+      .on(TransactWriteItemsCommand)
+      .rejectsOnce(new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }] }))
+      .resolves({});
+    const [result] = await writer().write(entities.lead, [lead('l-second', 'ann@example.com')]);
+    expect(result).toMatchObject({ status: 'updated', id: 'l-first', mergedInto: 'l-first' });
+    const second = ddb.commandCalls(TransactWriteItemsCommand)[1]!.args[0].input.TransactItems!;
+    expect(second[0]!.Put!.Item!.pk).toEqual({ S: 'leads#l-first' });
+    // The alias remembers that l-second now lives in l-first.
+    expect(second.some((t) => t.Put?.Item?.pk?.S === 'ALIAS#leads#l-second')).toBe(true);
+  });
+});
