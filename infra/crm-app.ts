@@ -24,6 +24,8 @@ export function buildCrmApp(app: App): CrmStack {
     description: `CRM analytics and automation pipeline (${stage})`,
     env: { ...(account ? { account } : {}), region: ctx('region') ?? process.env.CDK_DEFAULT_REGION ?? DEFAULT_REGION },
     tags: { project: 'crm', stage },
+    // Production holds the source of truth: deleting its stack takes a deliberate extra step.
+    terminationProtection: stage === 'prod',
     ...(alarmEmail ? { alarmEmails: [alarmEmail] } : {}),
   });
 

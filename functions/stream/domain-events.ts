@@ -46,8 +46,9 @@ export function domainEvents(change: Change, hash: Pseudonymize): BusEvent[] {
   const events = [event(`${entity.label}${SUFFIX[change.op]}`)];
 
   if (entity.name === 'opportunity') {
-    const stage = transitioned(change, 'stage', () => true);
-    if (stage && change.op === 'modify') events.push(event('OpportunityStageChanged', { fromStage: stage.from, toStage: stage.to }));
+    const from = change.previous?.stage;
+    const to = change.current?.stage;
+    if (change.op === 'modify' && from !== to) events.push(event('OpportunityStageChanged', { fromStage: String(from), toStage: String(to) }));
     const won = transitioned(change, 'stage', (v) => v === 'closed_won');
     if (won) events.push(event('OpportunityWon', { fromStage: won.from, toStage: won.to }));
     const lost = transitioned(change, 'stage', (v) => v === 'closed_lost');

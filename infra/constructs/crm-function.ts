@@ -109,7 +109,7 @@ export class CrmFunction extends Construct implements IGrantable {
     this.deadLetterQueue?.queue.grantSendMessages(this.role);
 
     // Tracing is switched on at the L1 so the X-Ray statement (which cannot be scoped below `*`) lives in its own
-    // policy: the IAM5 suppression below then cannot hide a wildcard that a grant adds to the default policy.
+    // policy: the IAM5 acknowledgement below then cannot hide a wildcard that a grant adds to the default policy.
     (this.function.node.defaultChild as CfnFunction).tracingConfig = { mode: 'Active' };
     const tracing = new Policy(this, 'TracingPolicy', {
       roles: [this.role],
@@ -122,7 +122,7 @@ export class CrmFunction extends Construct implements IGrantable {
     });
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',
-      reason: 'Node.js 22 is the pinned runtime: the bundle targets node22 and the handlers are tested on that line; move runtime and esbuild target together.',
+      reason: "Node.js 22 is the project's chosen Lambda runtime (esbuild targets node22); moving to Node.js 24 changes runtime and bundle target together and needs its own test pass.",
     });
 
     this.errorsAlarm = new Alarm(this, 'ErrorsAlarm', {

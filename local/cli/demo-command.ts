@@ -24,7 +24,7 @@ export async function demoCommand(positionals: string[], options: Options): Prom
 
   let t = performance.now();
   const data = generateDemo({ seed, customers, months });
-  writeDemoInput(dir, data);
+  await writeDemoInput(dir, data);
   const generated = seconds(t);
   const distinctIds = Object.fromEntries(Object.entries(data).map(([table, rows]) => [table, new Set((rows as { id: string }[]).map((r) => r.id)).size]));
   log(`generated ${Object.values(data).reduce((n, rows) => n + rows.length, 0)} records for ${customers} customers over ${months} months in ${generated}s -> ${join(dir, 'input')}`);

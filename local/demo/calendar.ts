@@ -43,13 +43,13 @@ export function consumerTime(rng: Rng, dayMs: number): number {
   return startOfDay(dayMs) + clamped * HOUR + rng.int(0, 59) * 1000;
 }
 
-/** A moment in business hours on a weekday (weekends move to Monday). */
-export function businessTime(rng: Rng, dayMs: number): number {
-  let day = startOfDay(dayMs);
-  const weekday = new Date(day).getUTCDay();
-  if (weekday === 6) day += 2 * DAY;
-  if (weekday === 0) day += DAY;
-  return day + rng.float(7.5, 17.5) * HOUR + rng.int(0, 59) * 1000;
+/** A moment in business hours on a weekday, never before `notBefore` (so event chains keep their order). */
+export function businessTime(rng: Rng, notBefore: number): number {
+  const offset = rng.float(7.5, 17.5) * HOUR + rng.int(0, 59) * 1000;
+  for (let day = startOfDay(notBefore); ; day += DAY) {
+    const weekday = new Date(day).getUTCDay();
+    if (weekday !== 0 && weekday !== 6 && day + offset >= notBefore) return day + offset;
+  }
 }
 
 /** The earlier of `ms` and `limit`: events are never recorded after the as-of instant. */

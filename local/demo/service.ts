@@ -98,8 +98,8 @@ function ticketRecord(ctx: DemoContext, rng: Rng, p: CustomerProfile, s: TicketS
   const channel: (typeof CONTACT_CHANNELS)[number] = p.kind === 'company' ? rng.weighted({ email: 55, phone: 40, video: 5 }) : rng.weighted({ email: 40, phone: 22, web_chat: 28, messaging: 10 });
   const agent = rng.pick(SUPPORT_AGENTS);
   const firstResponseAt = s.openedAt + rng.gamma(1.5, (FIRST_RESPONSE_HOURS[priority] * agent.pace) / 1.5) * HOUR;
-  // A tenth of tickets get stuck (waiting on a supplier, a part or the customer) and take far longer.
-  const resolutionDays = rng.gamma(1.5, (RESOLUTION_DAYS[s.category] * agent.pace) / 1.5) * (rng.chance(0.1) ? rng.float(4, 12) : 1);
+  // Some tickets get stuck (waiting on a supplier, a part or the customer) and take far longer.
+  const resolutionDays = rng.gamma(1.5, (RESOLUTION_DAYS[s.category] * agent.pace) / 1.5) * (rng.chance(0.15) ? rng.float(5, 20) : 1);
   const resolvedAt = firstResponseAt + resolutionDays * DAY;
   const closedAt = resolvedAt + 5 * DAY;
   const responded = firstResponseAt <= ctx.asOf;

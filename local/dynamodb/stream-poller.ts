@@ -102,7 +102,7 @@ export async function drainStream(options: DrainStreamOptions): Promise<DrainSta
         warnedMissing = true;
         const known = new Set(shards.map((s) => s.ShardId));
         for (const [id, shard] of Object.entries(state.shards)) {
-          if (!shard.completed && !known.has(id)) o.warn(`checkpointed shard ${id} no longer exists (trimmed after 24 h?): its unread records are lost; continuing with its children from their oldest records`);
+          if (!shard.completed && !known.has(id)) o.warn(`checkpointed shard ${id} no longer exists (trimmed after 24 h?): records after ${shard.sequenceNumber ?? 'its start'}, if any, are lost; its children start at their oldest records`);
         }
       }
       let progressed = false;

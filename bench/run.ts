@@ -1,0 +1,81 @@
+// `npm run bench`: prints JSON figures. Ingest validation throughput is measured next to a plain
+// JSON.parse baseline over the same lines in the same run, so the ratio holds across machines.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { entities } from '#schemas/registry.ts';
+import { validateRecord } from '#functions/ingest/validate.ts';
+import { readRecords } from '#functions/ingest/record-reader.ts';
+import { ingestRows } from '#functions/ingest/ingest-rows.ts';
+import { generateDemo } from '#local/demo/generate.ts';
+import { withLocalStack } from '#local/stack.ts';
+import { benchOrdersAggregate, benchParquetWrite } from './lake.ts';
+
+const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
+const log = (m: string) => process.stderr.write(`${m}\n`);
+
+function time<T>(fn: () => T): { result: T; seconds: number } {
+  const t = performance.now();
+  const result = fn();
+  return { result, seconds: (performance.now() - t) / 1000 };
+}
+
+function benchValidation(lines: string[], repeat = 5) {
+  const entity = entities.order;
+  // Warm up both paths so the JIT has compiled them before timing.
+  for (const l of lines.slice(0, 2000)) validateRecord(entity, JSON.parse(l));
+  let parseSeconds = 0;
+  let validateSeconds = 0;
+  let valid = 0;
+  for (let r = 0; r < repeat; r++) {
+    parseSeconds += time(() => { for (const l of lines) JSON.parse(l); }).seconds;
+    const v = time(() => { let ok = 0; for (const l of lines) if (validateRecord(entity, JSON.parse(l)).ok) ok++; return ok; });
+    validateSeconds += v.seconds;
+    valid = v.result;
+  }
+  const n = lines.length * repeat;
+  return {
+    records: n,
+    valid: valid * repeat,
+    jsonParseRecordsPerSecond: round(n / parseSeconds),
+    parseAndValidateRecordsPerSecond: round(n / validateSeconds),
+    validationCostVsParse: round(validateSeconds / parseSeconds, 2),
+  };
+}
+
+async function benchIngest(lines: string[]) {
+  const dir = mkdtempSync(join(tmpdir(), 'crm-bench-'));
+  try {
+    return await withLocalStack(dir, async (stack) => {
+      const t = performance.now();
+      const s = await ingestRows(stack.writer, entities.order, readRecords(Readable.from(lines.join('\n')), 'ndjson', entities.order));
+      const ingestSeconds = (performance.now() - t) / 1000;
+      const t2 = performance.now();
+      const sync = await stack.sync();
+      const streamSeconds = (performance.now() - t2) / 1000;
+      return {
+        records: lines.length,
+        accepted: s.accepted,
+        dynamodbLocalRecordsPerSecond: round(s.accepted / ingestSeconds),
+        streamToLakeRecordsPerSecond: round(sync.records / streamSeconds),
+        lakeFiles: sync.files,
+      };
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const data = generateDemo({ seed: 1, customers: 4000, months: 24 });
+const orderLines = data.orders.map((o) => JSON.stringify(o));
+log(`validation: ${orderLines.length} order lines`);
+const validation = benchValidation(orderLines);
+log(`parquet write`);
+const parquet = await benchParquetWrite();
+log(`1M orders aggregate on DuckDB`);
+const aggregate = await benchOrdersAggregate();
+log(`ingest into DynamoDB Local + stream to lake (${Math.min(orderLines.length, 10_000)} orders)`);
+const ingest = process.argv.includes('--no-ingest') ? undefined : await benchIngest(orderLines.slice(0, 10_000));
+
+process.stdout.write(`${JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, validation, parquet, aggregate, ...(ingest ? { ingest } : {}) }, null, 2)}\n`);
