@@ -57,7 +57,7 @@ export async function withLocalStack<T>(dirArg: string, fn: (stack: LocalStack) 
       });
       return { batches: drained.batches, records: stats.changes, files: new Set(stats.files).size, events: stats.events, failedEvents: stats.failedEvents, deadLettered: drained.dlq };
     };
-    const stack: LocalStack = { dir, tableName: LOCAL_TABLE_NAME, client: ddb.client, writer: new RecordWriter({ client: ddb.client, tableName: LOCAL_TABLE_NAME }), bus, lake, hash, sync };
+    const stack: LocalStack = { dir, tableName: LOCAL_TABLE_NAME, client: ddb.client, writer: new RecordWriter({ client: ddb.client, tableName: LOCAL_TABLE_NAME, writeGroupSize: 25, concurrency: 32 }), bus, lake, hash, sync };
     const result = await fn(stack);
     await sync();
     return result;

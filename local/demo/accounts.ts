@@ -77,7 +77,8 @@ export function companyAccount(ctx: DemoContext, p: CustomerProfile, leadId: str
       const first = deal(rng.pick(DEAL_THEMES), attempt, history.annualValue, winP, 16, 0, tries === 0);
       if (first.outcome === 'won' && first.closedAt !== undefined) {
         history.annualValue = first.amount;
-        signedAt = first.closedAt + rng.float(0.1, 3) * DAY;
+        const signing = rng.float(0.1, 3) * DAY;
+        signedAt = first.closedAt + (first.closedAt + signing <= ctx.asOf ? signing : rng.next() * (ctx.asOf - first.closedAt));
         start = startOfDay(signedAt + rng.float(2, 14) * DAY);
         break;
       }
@@ -122,7 +123,8 @@ export function companyAccount(ctx: DemoContext, p: CustomerProfile, leadId: str
       },
     };
     history.contracts.push(fact);
-    const touched = (t: number) => (fact.record.updatedAt = iso(Math.min(ctx.asOf, Math.max(t, termStart + 8 * 3_600_000))));
+    // Migrated contracts were last touched by the import at the earliest.
+    const touched = (t: number) => (fact.record.updatedAt = iso(Math.min(ctx.asOf, Math.max(t, termStart + 8 * 3_600_000, p.createdAt))));
     touched(termSigned);
 
     const lastDay = Math.min(end, ctx.asOf);
@@ -136,17 +138,18 @@ export function companyAccount(ctx: DemoContext, p: CustomerProfile, leadId: str
         break;
       }
     }
-    // Upsell conversations happen while the contract runs.
-    const upsells = rng.poisson(((lastDay - termStart) / (365 * DAY)) * 0.8);
+    // Upsell conversations happen while the contract runs (and the CRM exists).
+    const upsellFrom = Math.max(termStart, ctx.start);
+    const upsells = lastDay > upsellFrom ? rng.poisson(((lastDay - upsellFrom) / (365 * DAY)) * 0.8) : 0;
     for (let u = 0; u < upsells; u++) {
-      const at = businessTime(rng, rng.float(termStart, lastDay));
+      const at = businessTime(rng, rng.float(upsellFrom, lastDay));
       if (at <= ctx.asOf) deal(`expansion ${yearOf(at)}`, at, annual * rng.float(0.15, 0.4), 0.45 * skill, 14);
     }
 
     const renewalTitle = `renewal ${yearOf(end + DAY)}`;
     if (end >= startOfDay(ctx.asOf)) {
       // Still running: a renewal may be under negotiation, but its new term would start after as-of.
-      const opensAt = businessTime(rng, end - rng.float(60, 90) * DAY);
+      const opensAt = businessTime(rng, Math.max(ctx.start, end - rng.float(60, 90) * DAY));
       if (!autoRenew && opensAt <= ctx.asOf && opensAt > termStart) {
         const renewal = deal(renewalTitle, opensAt, annual * rng.float(1.0, 1.1), 0.7 * skill, 8, 2);
         history.opportunities.splice(history.opportunities.length - renewal.versions.length, renewal.versions.length, ...reopen(renewal).versions);
@@ -159,7 +162,7 @@ export function companyAccount(ctx: DemoContext, p: CustomerProfile, leadId: str
       renewed = rng.chance(0.9 + 0.03 * p.satisfaction);
       nextSigned = businessTime(rng, end - 30 * DAY);
     } else {
-      const opensAt = businessTime(rng, Math.max(termStart + DAY, end - rng.float(45, 90) * DAY));
+      const opensAt = businessTime(rng, Math.max(termStart + DAY, ctx.start, end - rng.float(45, 90) * DAY));
       const renewal = deal(renewalTitle, opensAt, annual * rng.float(1.0, 1.1), (0.68 + 0.1 * p.satisfaction) * skill, 8, 2);
       renewed = renewal.outcome === 'won';
       nextSigned = renewal.closedAt ?? end;

@@ -3,7 +3,7 @@
 import type { z } from 'zod';
 import type { activity, CONTACT_CHANNELS } from '#schemas/entities.ts';
 import { businessTime, DAY, MINUTE, iso } from './calendar.ts';
-import { pad, type DemoContext } from './context.ts';
+import { byText, pad, type DemoContext } from './context.ts';
 import type { AccountHistory } from './accounts.ts';
 import type { CustomerProfile } from './customers.ts';
 import type { LeadFact } from './leads.ts';
@@ -67,7 +67,7 @@ export function generateActivities(ctx: DemoContext, profiles: readonly Customer
   }
   for (const l of leads) plans.push(...leadOutreach(ctx, rng, l));
   const records = plans.filter((x) => x.at <= ctx.asOf).map((x) => record(ctx, rng, x));
-  records.sort((a, b) => a.occurredAt.localeCompare(b.occurredAt) || (a.customerId ?? a.leadId ?? '').localeCompare(b.customerId ?? b.leadId ?? '') || a.type.localeCompare(b.type));
+  records.sort((a, b) => byText(a.occurredAt, b.occurredAt) || byText(a.customerId ?? a.leadId ?? '', b.customerId ?? b.leadId ?? '') || byText(a.type, b.type));
   records.forEach((r, i) => (r.id = `act-${pad(i + 1, 7)}`));
   return records;
 }
@@ -82,11 +82,12 @@ function accountWork(ctx: DemoContext, rng: Rng, p: CustomerProfile, account: Ac
     plans.push({ type, at: Math.max(at, Date.parse(v.createdAt)), direction: 'outbound', subject: `${subject}: ${v.name}`, customerId: p.id, ownerId: v.ownerId });
   }
   if (account.clientFrom !== undefined) {
+    const from = Math.max(account.clientFrom, p.createdAt);
     const until = Math.min(account.clientUntil, ctx.asOf);
-    const n = rng.poisson(((until - account.clientFrom) / (30 * DAY)) * 0.9);
+    const n = until > from ? rng.poisson(((until - from) / (30 * DAY)) * 0.9) : 0;
     for (let i = 0; i < n; i++) {
       const [type, subject] = rng.pick(ACCOUNT_WORK);
-      plans.push({ type, at: businessTime(rng, rng.float(account.clientFrom, until)), direction: type === 'chat' ? 'inbound' : 'outbound', subject, customerId: p.id, ownerId: p.ownerId });
+      plans.push({ type, at: businessTime(rng, rng.float(from, until)), direction: type === 'chat' ? 'inbound' : 'outbound', subject, customerId: p.id, ownerId: p.ownerId });
     }
   }
   return plans;

@@ -3,7 +3,7 @@
 import type { z } from 'zod';
 import type { campaign, MARKETING_CHANNELS } from '#schemas/entities.ts';
 import { DAY, HOUR, isoDate, iso, notAfter } from './calendar.ts';
-import { money, type DemoContext } from './context.ts';
+import { byText, money, type DemoContext } from './context.ts';
 
 type MarketingChannel = (typeof MARKETING_CHANNELS)[number];
 type Objective = 'awareness' | 'acquisition' | 'retention' | 'reactivation' | 'upsell';
@@ -83,7 +83,7 @@ export function planCampaigns(ctx: DemoContext, customers: number): CampaignPlan
       });
     }
   }
-  return plans.sort((a, b) => a.start - b.start || a.id.localeCompare(b.id));
+  return plans.sort((a, b) => a.start - b.start || byText(a.id, b.id));
 }
 
 /** Whether the campaign is running at `t` (started, not yet ended or cancelled). */

@@ -19,8 +19,10 @@ export function generateContacts(ctx: DemoContext, profiles: readonly CustomerPr
     for (let i = 0; i < n; i++) {
       const name = personName(rng, p.lang);
       // Further contacts are added as the relationship grows.
-      const createdAt = i === 0 ? p.createdAt : Math.min(ctx.asOf, p.createdAt + rng.float(10, 400) * DAY);
-      const updatedAt = rng.chance(0.3) ? Math.min(ctx.asOf, createdAt + rng.float(1, 200) * DAY) : createdAt;
+      const createdAt = i === 0 ? p.createdAt : p.createdAt + rng.float(10, 400) * DAY;
+      if (createdAt > ctx.asOf) break;
+      const edited = createdAt + rng.float(1, 200) * DAY;
+      const updatedAt = rng.chance(0.3) && edited <= ctx.asOf ? edited : createdAt;
       contacts.push({
         id: `con-${p.id.slice(4)}-${i + 1}`,
         updatedAt: iso(updatedAt),

@@ -22,3 +22,6 @@ export const pad = (n: number, width: number): string => String(n).padStart(widt
 
 /** Money is computed in integer cents and written as a decimal with at most two places. */
 export const money = (cents: number): number => Math.round(cents) / 100;
+
+/** Code-unit order, independent of the machine's locale (localeCompare is not), so sorting is reproducible. */
+export const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -5,7 +5,7 @@ import type { customer, SOURCES } from '#schemas/entities.ts';
 import { DAY, HOUR, iso, notAfter, seasonalFactor } from './calendar.ts';
 import { COMPANY_WORDS, INDUSTRIES, SALES_REPS, slug, type Lang, type Market } from './catalog.ts';
 import { runs, type CampaignPlan } from './campaigns.ts';
-import { pad, type DemoContext } from './context.ts';
+import { byText, pad, type DemoContext } from './context.ts';
 import { address, birthday, personName, pickLang, pickMarket, type Address } from './people.ts';
 import type { Rng } from './random.ts';
 
@@ -122,13 +122,15 @@ function acquisitionPath(ctx: DemoContext, rng: Rng, kind: Kind, createdAt: numb
   const viaLead = createdAt > ctx.start + 20 * DAY && rng.chance(kind === 'company' ? 0.6 : 0.3);
   let source = rng.weighted((viaLead ? LEAD_SOURCES : DIRECT_SOURCES)[kind] as Record<Source, number>);
   // A lead is captured days to weeks before it converts; a direct sign-up converts on the spot.
-  let leadCreatedAt = viaLead ? Math.max(ctx.start, createdAt - rng.float(kind === 'company' ? 7 : 2, kind === 'company' ? 60 : 30) * DAY) : undefined;
+  let leadCreatedAt = viaLead ? createdAt - rng.float(kind === 'company' ? 7 : 2, kind === 'company' ? 60 : 30) * DAY : undefined;
+  // Leads of early customers were still captured inside the window.
+  if (leadCreatedAt !== undefined && leadCreatedAt < ctx.start) leadCreatedAt = rng.float(ctx.start, createdAt - DAY);
   let campaignId: string | undefined;
   if (source === 'campaign') {
     const touchAt = leadCreatedAt ?? createdAt;
-    const fitting = campaigns.filter((c) => runs(c, touchAt) && c.audience !== 'customers' && c.audience !== 'lapsed' && (kind === 'company') === (c.audience === 'b2b'));
+    const fitting = campaigns.filter((c) => runs(c, touchAt) && (kind === 'company' ? c.audience === 'b2b' : c.audience === 'prospects' || c.audience === 'everyone'));
     if (fitting.length > 0) campaignId = rng.pick(fitting).id;
-    else source = 'web';
+    else source = kind === 'company' ? 'inbound' : 'web';
   }
   if (leadCreatedAt !== undefined) leadCreatedAt = notAfter(leadCreatedAt, createdAt - HOUR);
   return { source, acquisition: viaLead ? ('lead' as const) : ('direct' as const), ...(campaignId ? { campaignId } : {}), ...(leadCreatedAt !== undefined ? { leadCreatedAt } : {}) };
@@ -169,7 +171,7 @@ type Tier = CustomerOutcome['tier'];
 
 /** Tiers by rank of value within a group: the top `cuts[0]` share platinum, then gold, then silver. */
 export function tiersByValue(values: ReadonlyMap<string, number>, cuts: readonly [number, number, number]): Map<string, Tier> {
-  const ranked = [...values.entries()].filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const ranked = [...values.entries()].filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1] || byText(a[0], b[0]));
   const tiers = new Map<string, Tier>();
   ranked.forEach(([id], i) => {
     const q = i / ranked.length;

@@ -11,7 +11,7 @@ import { addMonths } from './calendar.ts';
 import { EUR_RATE } from './catalog.ts';
 import { campaignRecord, planCampaigns } from './campaigns.ts';
 import { generateContacts } from './contacts.ts';
-import { demoContext } from './context.ts';
+import { byText, demoContext } from './context.ts';
 import { customerProfiles, customerRecord, lifecycleStatus, tiersByValue } from './customers.ts';
 import { generateLeads } from './leads.ts';
 import { buildOrders } from './orders.ts';
@@ -92,8 +92,9 @@ export function generateDemo(options: DemoOptions = {}): DemoData {
     lastOrder.set(id, Math.max(lastOrder.get(id) ?? 0, o.orderedAt));
   }
   const personTiers = tiersByValue(new Map(profiles.filter((p) => p.kind === 'person').map((p) => [p.id, revenue.get(p.id) ?? 0])), [0.03, 0.1, 0.25]);
+  const currencyOf = new Map(profiles.map((p) => [p.id, p.market.currency]));
   const companyTiers = tiersByValue(
-    new Map([...accounts].filter(([, a]) => a.clientFrom !== undefined).map(([id, a]) => [id, a.annualValue + (revenue.get(id) ?? 0)])),
+    new Map([...accounts].filter(([, a]) => a.clientFrom !== undefined).map(([id, a]) => [id, a.annualValue / EUR_RATE[currencyOf.get(id)!] + (revenue.get(id) ?? 0)])),
     [0.15, 0.25, 0.35],
   );
   const customers = profiles.map((p) => {
@@ -104,7 +105,7 @@ export function generateDemo(options: DemoOptions = {}): DemoData {
   });
 
   const opportunities = [...accounts.values()].flatMap((a) => a.opportunities);
-  opportunities.sort((a, b) => a.updatedAt.localeCompare(b.updatedAt) || a.id.localeCompare(b.id));
+  opportunities.sort((a, b) => byText(a.updatedAt, b.updatedAt) || byText(a.id, b.id));
 
   return {
     customers,

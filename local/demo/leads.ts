@@ -5,7 +5,7 @@ import type { lead } from '#schemas/entities.ts';
 import { DAY, HOUR, businessTime, iso } from './calendar.ts';
 import { COMPANY_WORDS, INDUSTRIES, SALES_REPS, slug } from './catalog.ts';
 import type { CampaignPlan } from './campaigns.ts';
-import { pad, type DemoContext } from './context.ts';
+import { byText, pad, type DemoContext } from './context.ts';
 import type { CustomerProfile, Source } from './customers.ts';
 import { personName, pickLang, pickMarket } from './people.ts';
 import type { Rng } from './random.ts';
@@ -36,7 +36,7 @@ export function generateLeads(ctx: DemoContext, profiles: readonly CustomerProfi
   const open = Math.round(profiles.length * OPEN_LEADS_PER_CUSTOMER);
   for (let i = 0; i < open; i++) facts.push(openLead(ctx, rng, campaigns));
   // Lead numbers follow capture order, as a CRM would assign them.
-  facts.sort((a, b) => a.createdAt - b.createdAt || a.record.email!.localeCompare(b.record.email!));
+  facts.sort((a, b) => a.createdAt - b.createdAt || byText(a.record.email!, b.record.email!));
   facts.forEach((f, i) => (f.record.id = `led-${pad(i + 1, 6)}`));
   return facts;
 }

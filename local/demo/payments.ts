@@ -3,7 +3,7 @@
 import type { z } from 'zod';
 import type { payment } from '#schemas/entities.ts';
 import { addMonths, businessTime, DAY, HOUR, MINUTE, iso, isoDate, notAfter, startOfDay, yearOf } from './calendar.ts';
-import { money, pad, type DemoContext } from './context.ts';
+import { byText, money, pad, type DemoContext } from './context.ts';
 import type { ContractFact } from './accounts.ts';
 import type { OrderFact, PaymentMethod } from './orders.ts';
 import type { Rng } from './random.ts';
@@ -25,7 +25,7 @@ export function generatePayments(ctx: DemoContext, orders: readonly OrderFact[],
   }
   for (const c of contracts) drafts.push(...contractPayments(ctx, rng, c));
   // Invoice numbers run per year in issue order, as accounting systems number them.
-  drafts.sort((a, b) => a.issuedAt - b.issuedAt || a.sortKey.localeCompare(b.sortKey));
+  drafts.sort((a, b) => a.issuedAt - b.issuedAt || byText(a.sortKey, b.sortKey));
   const perYear = new Map<number, number>();
   return drafts.map((d, i) => {
     const year = yearOf(d.issuedAt);
@@ -42,17 +42,19 @@ function orderPayment(ctx: DemoContext, rng: Rng, o: OrderFact): Draft | undefin
   const issuedAt = o.orderedAt + rng.float(0.2, 2) * MINUTE;
   const termDays = o.customer.kind === 'company' ? 30 : 14;
   const dueDate = isoDate(prepaid ? issuedAt : issuedAt + termDays * DAY);
-  const base = {
-    customerId: o.customer.id,
-    orderId: o.record.id,
-    amount: money(o.totalCents),
-    currency: o.record.currency,
-    issuedAt: iso(issuedAt),
-    dueDate,
-    method: o.method,
-  };
   const draft = (status: PaymentRecord['status'], updatedAt: number, paidAt?: number): Draft => ({
-    record: { ...base, updatedAt: iso(notAfter(Math.max(updatedAt, issuedAt), ctx.asOf)), status, ...(paidAt !== undefined ? { paidAt: iso(paidAt) } : {}) },
+    record: {
+      updatedAt: iso(notAfter(Math.max(updatedAt, issuedAt), ctx.asOf)),
+      customerId: o.customer.id,
+      orderId: o.record.id,
+      amount: money(o.totalCents),
+      currency: o.record.currency,
+      issuedAt: iso(issuedAt),
+      dueDate,
+      ...(paidAt !== undefined ? { paidAt: iso(paidAt) } : {}),
+      status,
+      method: o.method,
+    },
     issuedAt,
     sortKey: o.record.id,
   });

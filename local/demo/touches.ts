@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import type { campaignTouch } from '#schemas/entities.ts';
 import { DAY, HOUR, MINUTE, iso } from './calendar.ts';
 import { lastRunInstant, type CampaignPlan } from './campaigns.ts';
-import { money, pad, type DemoContext } from './context.ts';
+import { byText, money, pad, type DemoContext } from './context.ts';
 import type { CustomerProfile } from './customers.ts';
 import type { LeadFact } from './leads.ts';
 import type { Purchase } from './purchases.ts';
@@ -75,7 +75,7 @@ export function campaignTouches(
     mediaCost.set(c.id, cost);
   }
   // Touch ids follow time, as a tracking system would number events.
-  touches.sort((a, b) => a.touchedAt.localeCompare(b.touchedAt) || a.campaignId.localeCompare(b.campaignId) || (a.customerId ?? a.leadId ?? '').localeCompare(b.customerId ?? b.leadId ?? '') || a.interaction.localeCompare(b.interaction));
+  touches.sort((a, b) => byText(a.touchedAt, b.touchedAt) || byText(a.campaignId, b.campaignId) || byText(a.customerId ?? a.leadId ?? '', b.customerId ?? b.leadId ?? '') || byText(a.interaction, b.interaction));
   touches.forEach((t, i) => (t.id = `tch-${pad(i + 1, 7)}`));
   return { touches, mediaCost };
 }
