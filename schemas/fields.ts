@@ -59,9 +59,11 @@ export const text = (max = 500) => z.string().trim().max(max).register(columnMet
 export const choice = <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values).register(columnMeta, { kind: 'string' });
 
 /** Personal data: lives in DynamoDB only; the lake gets `<column>_hash` (hash) or nothing (omit). */
-export const personal = <T extends z.ZodType>(schema: T, pii: PiiHandling = 'hash') => {
+export const personal = <T extends z.ZodType>(schema: T, pii: PiiHandling = 'hash'): T => {
   const kind = columnMeta.get(schema)?.kind ?? 'string';
-  return schema.clone().register(columnMeta, { kind, pii }) as T;
+  const copy = schema.clone() as z.ZodType;
+  copy.register(columnMeta, { kind, pii });
+  return copy as T;
 };
 
 export const email = () => personal(z.email().max(254).register(columnMeta, { kind: 'string' }));
@@ -75,4 +77,7 @@ export const phone = () =>
   );
 
 /** Nested structures (arrays, objects) are kept as a JSON string column in the lake. */
-export const nested = <T extends z.ZodType>(schema: T) => schema.register(columnMeta, { kind: 'json' });
+export const nested = <T extends z.ZodType>(schema: T): T => {
+  (schema as z.ZodType).register(columnMeta, { kind: 'json' });
+  return schema;
+};

@@ -120,13 +120,19 @@ export class RecordWriter {
       return records.map((r) => failure(r.id, err));
     }
     if (entity.identityFields) {
-      return mapPool(records, this.concurrency, async (record) => {
-        try {
-          return await this.writePerson(entity, record);
-        } catch (err) {
-          return failure(record.id, err);
+      // Records that share an id, e-mail or phone are written one after another in input order, so the
+      // first of two twins in a file is the one that survives; unrelated people are written in parallel.
+      const results = new Array<WriteResult>(records.length);
+      await mapPool(this.relatedGroups(entity, records), this.concurrency, async (group) => {
+        for (const i of group) {
+          try {
+            results[i] = await this.writePerson(entity, records[i]!);
+          } catch (err) {
+            results[i] = failure(records[i]!.id, err);
+          }
         }
       });
+      return results;
     }
     return this.writeRecords(entity, records);
   }
@@ -186,6 +192,35 @@ export class RecordWriter {
       ExpressionAttributeNames: { '#version': TABLE_DESIGN.versionAttribute },
       ExpressionAttributeValues: { ':version': { S: version } },
     };
+  }
+
+  private identityKeys(entity: AnyEntity, record: CrmRecord): Key[] {
+    return (entity.identityFields ?? [])
+      .map((field) => ({ field, value: identityValue(field, record[field]) }))
+      .filter((i): i is { field: 'email' | 'phone'; value: string } => !!i.value)
+      .map((i) => identityKey(entity.table, i.field, i.value));
+  }
+
+  /** Indexes of records grouped by shared id or identity (union-find), each group in input order. */
+  private relatedGroups(entity: AnyEntity, records: CrmRecord[]): number[][] {
+    const parent = records.map((_, i) => i);
+    const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
+    const owner = new Map<string, number>();
+    records.forEach((record, i) => {
+      for (const key of [`id\u0000${record.id}`, ...this.identityKeys(entity, record).map(keyId)]) {
+        const j = owner.get(key);
+        if (j === undefined) owner.set(key, i);
+        else parent[find(i)] = find(j);
+      }
+    });
+    const groups = new Map<number, number[]>();
+    records.forEach((_, i) => {
+      const root = find(i);
+      const g = groups.get(root);
+      if (g) g.push(i);
+      else groups.set(root, [i]);
+    });
+    return [...groups.values()];
   }
 
   /** Records that point at a customer merged into another are re-pointed at the surviving customer. */
@@ -270,10 +305,7 @@ export class RecordWriter {
    * the same transaction as the record, so two concurrent twins cannot both win.
    */
   private async writePerson(entity: AnyEntity, sent: CrmRecord): Promise<WriteResult> {
-    const identities = (entity.identityFields ?? [])
-      .map((field) => ({ field, value: identityValue(field, sent[field]) }))
-      .filter((i): i is { field: 'email' | 'phone'; value: string } => !!i.value)
-      .map((i) => identityKey(entity.table, i.field, i.value));
+    const identities = this.identityKeys(entity, sent);
 
     for (let attempt = 0; ; attempt++) {
       const own = recordKey(entity.table, sent.id);

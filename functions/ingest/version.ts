@@ -14,7 +14,7 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-export function recordVersion(record: { updatedAt: string }): string {
+export function recordVersion(record: { updatedAt: string } & Record<string, unknown>): string {
   const hash = createHash('sha256').update(canonicalJson(record)).digest('hex').slice(0, 16);
   return `${new Date(record.updatedAt).toISOString()}#${hash}`;
 }

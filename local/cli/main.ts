@@ -33,7 +33,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     const { values, positionals } = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
-    if (values.help) {
+    if ((values as Options).help) {
       process.stderr.write(`${USAGE}\n`);
       return 0;
     }

@@ -59,9 +59,10 @@ describe('validateRecord', () => {
 
 describe('recordVersion', () => {
   it('orders by updatedAt, then deterministically by content, and is equal for equal content', () => {
-    const a = { id: 'x', updatedAt: '2024-01-01T00:00:00.000Z', v: 1 };
-    const b = { id: 'x', updatedAt: '2024-01-01T00:00:00.000Z', v: 2 };
-    const later = { id: 'x', updatedAt: '2024-01-01T00:00:00.001Z', v: 0 };
+    type Versioned = { id: string; updatedAt: string; v: number };
+    const a: Versioned = { id: 'x', updatedAt: '2024-01-01T00:00:00.000Z', v: 1 };
+    const b: Versioned = { id: 'x', updatedAt: '2024-01-01T00:00:00.000Z', v: 2 };
+    const later: Versioned = { id: 'x', updatedAt: '2024-01-01T00:00:00.001Z', v: 0 };
     expect(recordVersion(a)).toBe(recordVersion({ v: 1, updatedAt: '2024-01-01T00:00:00.000Z', id: 'x' }));
     expect(recordVersion(a)).not.toBe(recordVersion(b));
     expect(recordVersion(later) > recordVersion(a)).toBe(true);
