@@ -1,3 +1,4 @@
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // `npm run bench`: prints JSON figures. Ingest validation throughput is measured next to a plain
 // JSON.parse baseline over the same lines in the same run, so the ratio holds across machines.
 import { mkdtempSync, rmSync } from 'node:fs';
