@@ -1,6 +1,6 @@
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // `npm run bench`: prints JSON figures. Ingest validation throughput is measured next to a plain
 // JSON.parse baseline over the same lines in the same run, so the ratio holds across machines.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

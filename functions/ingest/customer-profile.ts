@@ -1,8 +1,8 @@
 // The customer 360 view: one Query on the customer's item collection in the byCustomer index,
 // folded into a profile with value, activity and open items.
-import { QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { customerCollectionKey, TABLE_DESIGN } from '#lib/table/design.ts';
+import { GetItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { aliasKey, customerCollectionKey, TABLE_DESIGN } from '#lib/table/design.ts';
 import { entities } from '#schemas/registry.ts';
 
 type Rec = Record<string, unknown>;
@@ -15,6 +15,12 @@ export interface CustomerProfile {
   activeContracts: Rec[];
   recentActivities: Rec[];
   counts: Record<string, number>;
+}
+
+/** A customer id that was merged into another resolves to the survivor. */
+export async function resolveCustomerId(client: DynamoDBClient, tableName: string, customerId: string): Promise<string> {
+  const res = await client.send(new GetItemCommand({ TableName: tableName, Key: marshall(aliasKey(entities.customer.table, customerId)) }));
+  return (res.Item?.targetId?.S as string | undefined) ?? customerId;
 }
 
 export async function loadCustomerItems(client: DynamoDBClient, tableName: string, customerId: string): Promise<Map<string, Rec[]>> {

@@ -1,5 +1,5 @@
 // `crm customer ID`: the customer 360 profile from the table (one index query).
-import { buildProfile, loadCustomerItems } from '#functions/ingest/customer-profile.ts';
+import { buildProfile, loadCustomerItems, resolveCustomerId } from '#functions/ingest/customer-profile.ts';
 import { withLocalStack } from '../stack.ts';
 import { UsageError } from './usage.ts';
 import type { Options } from './main.ts';
@@ -10,7 +10,7 @@ export async function customerCommand(positionals: string[], options: Options): 
   if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
   return withLocalStack(String(options.dir), async (stack) => {
     const t = performance.now();
-    const profile = buildProfile(await loadCustomerItems(stack.client, stack.tableName, id));
+    const profile = buildProfile(await loadCustomerItems(stack.client, stack.tableName, await resolveCustomerId(stack.client, stack.tableName, id)));
     process.stderr.write(`profile read in ${Math.round(performance.now() - t)} ms\n`);
     if (!profile) {
       process.stderr.write(`crm customer: no customer "${id}"\n`);

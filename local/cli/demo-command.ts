@@ -71,7 +71,7 @@ export async function demoCommand(positionals: string[], options: Options): Prom
     customers,
     months,
     tables,
-    lake: { dir: join(dir, 'lake'), files: stream.files, changes: stream.records },
+    lake: { dir: join(dir, 'lake'), files: stream.files, changes: stream.records, deadLettered: stream.deadLettered },
     events: { published: stream.events, file: join(dir, 'events', 'events.ndjson') },
     seconds: { generate: generated, ingestAndStream: ingested, verify: seconds(t), total: seconds(started) },
     next: [`npx crm query --dir ${dir} "SELECT count(*) FROM orders"`, `npx crm customer --dir ${dir} <customer id>`],

@@ -93,3 +93,59 @@ describe('RecordWriter under faults', () => {
     expect(second.some((t) => t.Put?.Item?.pk?.S === 'ALIAS#leads#l-second')).toBe(true);
   });
 });
+
+describe('RecordWriter grouped writes', () => {
+  const grouped = () => new RecordWriter({ client: new DynamoDBClient({ region: 'local' }), tableName: 't', backoffMs: 1, writeGroupSize: 25 });
+
+  it('skips records whose stored version is the same or newer without writing', async () => {
+    const { recordVersion } = await import('#functions/ingest/version.ts');
+    const same = order('o1');
+    ddb.on(BatchGetItemCommand).resolves({
+      Responses: {
+        t: [marshall({ pk: 'orders#o1', sk: 'RECORD', version: recordVersion(same) }), marshall({ pk: 'orders#o2', sk: 'RECORD', version: '9999-12-31T00:00:00.000Z#f' })],
+      },
+    });
+    const results = await grouped().write(entities.order, [same, order('o2')]);
+    expect(results.map((r) => r.status)).toEqual(['unchanged', 'stale']);
+    expect(ddb).not.toHaveReceivedCommand(TransactWriteItemsCommand);
+    expect(ddb).not.toHaveReceivedCommand(PutItemCommand);
+  });
+
+  it('writes a group in one transaction and settles a cancelled group record by record', async () => {
+    ddb.on(BatchGetItemCommand).resolves({ Responses: { t: [] } });
+    ddb.on(TransactWriteItemsCommand).rejects(new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }] }));
+    ddb
+      .on(PutItemCommand)
+      .resolves({})
+      .on(PutItemCommand, { Item: { id: { S: 'o2' } } } as never)
+      .rejects(new ConditionalCheckFailedException({ message: 'c', $metadata: {}, Item: { version: { S: '9999-01-01T00:00:00.000Z#ffff' } } }));
+    const results = await grouped().write(entities.order, [order('o1'), order('o2')]);
+    expect(results.map((r) => r.status)).toEqual(['created', 'stale']);
+    expect(ddb).toHaveReceivedCommandTimes(TransactWriteItemsCommand, 1);
+    expect(ddb.commandCalls(TransactWriteItemsCommand)[0]!.args[0].input.TransactItems).toHaveLength(2);
+  });
+
+  it('never puts the same id twice into one transaction', async () => {
+    ddb.on(BatchGetItemCommand).resolves({ Responses: { t: [] } });
+    ddb.on(TransactWriteItemsCommand).resolves({});
+    await grouped().write(entities.order, [order('o1'), { ...order('o1'), updatedAt: '2024-02-01T00:00:00.000Z' }, order('o2')]);
+    for (const call of ddb.commandCalls(TransactWriteItemsCommand)) {
+      const ids = call.args[0].input.TransactItems!.map((t) => t.Put!.Item!.id!.S);
+      expect(new Set(ids).size).toBe(ids.length);
+    }
+    expect(ddb).toHaveReceivedCommandTimes(TransactWriteItemsCommand, 2);
+  });
+});
+
+describe('HTTP ingest when every write is throttled', () => {
+  it('answers 503 with Retry-After so the client backs off', async () => {
+    const { handleIngestRequest } = await import('#functions/ingest/http-ingest.ts');
+    ddb.on(BatchGetItemCommand).resolves({ Responses: { t: [] } });
+    ddb.on(PutItemCommand).rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
+    const body = JSON.stringify([{ id: 'o1', updatedAt: '2024-01-01T00:00:00Z', customerId: 'c1', orderedAt: '2024-01-01T00:00:00Z', status: 'placed', channel: 'web', currency: 'EUR', lineItems: [{ sku: 'a', quantity: 1, unitPrice: 1 }], itemCount: 1, subtotal: 1, total: 1 }]);
+    const res = await handleIngestRequest(writer(), { pathParameters: { entity: 'orders' }, body, isBase64Encoded: false } as never);
+    expect(res.statusCode).toBe(503);
+    expect(res.headers?.['retry-after']).toBe('2');
+    expect(JSON.parse(res.body!).results[0]).toMatchObject({ status: 'failed', retryable: true });
+  });
+});

@@ -124,6 +124,8 @@ describe('crm ingest and crm query on the local stack', () => {
     const profile = await crm('customer', 'c-1', '--dir', d);
     expect(profile.code).toBe(0);
     expect(profile.json()).toMatchObject({ customer: { id: 'c-1', lastName: 'Bob' }, value: { orders: 1, revenue: 25 } });
+    // The merged id still finds the person.
+    expect((await crm('customer', 'c-3', '--dir', d)).json()).toMatchObject({ customer: { id: 'c-1' } });
   });
 
   it('answers usage errors with exit 1 and a message', async () => {
