@@ -1,4 +1,6 @@
-// The Glue Data Catalog view of the lake: one database, one table per entity.
+// The Glue Data Catalog view of the lake: one database; per entity the raw change log table `<table>_changes`
+// and the Athena views `<table>_history` (each change once) and `<table>` (current state), the same three names
+// with the same SQL as the local DuckDB engine (lib/query/lake-views.ts).
 import { Stack } from 'aws-cdk-lib';
 import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-glue';
 import { Construct } from 'constructs';
@@ -6,10 +8,23 @@ import { entities } from '#schemas/registry.ts';
 import { LAKE_PREFIX } from './data-lake-bucket.ts';
 import type { LakeCatalogProps } from './lake-catalog-props.ts';
 import { lakeTableInput } from './lake-table-input.ts';
+import { lakeCurrentViewInput, lakeHistoryViewInput } from './lake-view-input.ts';
+
+export interface LakeEntityCatalog {
+  /** `<table>_changes`: the Parquet files as written, replay duplicates included. */
+  readonly changes: CfnTable;
+  /** `<table>_history`: view, every change once. */
+  readonly history: CfnTable;
+  /** `<table>`: view, the latest version of each id. */
+  readonly current: CfnTable;
+}
 
 export class LakeCatalog extends Construct {
   readonly databaseName: string;
+  /** The raw change log table of each entity, by entity name. */
   readonly tables: Record<string, CfnTable> = {};
+  /** The table and both views of each entity, by entity name. */
+  readonly byEntity: Record<string, LakeEntityCatalog> = {};
 
   constructor(scope: Construct, id: string, props: LakeCatalogProps) {
     super(scope, id);
@@ -23,13 +38,18 @@ export class LakeCatalog extends Construct {
     this.databaseName = props.databaseName;
 
     for (const entity of props.entities ?? Object.values(entities)) {
-      const table = new CfnTable(this, `Table-${entity.table}`, {
-        catalogId,
-        databaseName: props.databaseName,
-        tableInput: lakeTableInput(entity, props.bucket.bucketName, props.prefix ?? LAKE_PREFIX),
-      });
-      table.node.addDependency(database);
-      this.tables[entity.name] = table;
+      const glueTable = (kind: string, tableInput: CfnTable.TableInputProperty, ...dependsOn: Construct[]) => {
+        const table = new CfnTable(this, `${kind}-${entity.table}`, { catalogId, databaseName: props.databaseName, tableInput });
+        for (const dependency of [database, ...dependsOn]) table.node.addDependency(dependency);
+        return table;
+      };
+      const changes = glueTable('Changes', lakeTableInput(entity, props.bucket.bucketName, props.prefix ?? LAKE_PREFIX));
+      // Athena resolves a view's relations when it is queried, but creating them in order keeps the catalog
+      // consistent during a deployment (and deletes them in reverse).
+      const history = glueTable('History', lakeHistoryViewInput(entity, props.databaseName), changes);
+      const current = glueTable('Current', lakeCurrentViewInput(entity, props.databaseName), history);
+      this.tables[entity.name] = changes;
+      this.byEntity[entity.name] = { changes, history, current };
     }
   }
 }

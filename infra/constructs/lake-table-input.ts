@@ -1,8 +1,10 @@
-// Glue table definitions of the lake, derived from the zod schemas: one Parquet table per entity holding every
-// version (`<table>_history`), partitioned by `dt` with partition projection so no crawler or MSCK is ever needed.
+// Glue table definitions of the lake, derived from the zod schemas: one Parquet table per entity holding the raw
+// change log (`<table>_changes`, replay duplicates included), partitioned by `dt` with partition projection so no
+// crawler or MSCK is ever needed. The `<table>_history` and `<table>` views over it are in lake-view-input.ts.
 import type { CfnTable } from 'aws-cdk-lib/aws-glue';
 import { glueColumns } from '#schemas/columns.ts';
 import type { AnyEntity } from '#schemas/registry.ts';
+import { changesTableName } from '#lib/query/lake-views.ts';
 
 export const PARQUET_FORMAT = {
   inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
@@ -14,10 +16,11 @@ export const PARQUET_FORMAT = {
 export const PROJECTION_START = '2020-01-01';
 
 /**
- * Glue name of an entity's lake table. The lake keeps every version, so it is the `_history` table of the query
- * contract; its `<table>` (latest version per id) belongs in a view over this table.
+ * Glue name of an entity's lake table: the raw change log `<table>_changes`, every row of every file. A retried
+ * stream batch can write a change twice, so analysts query the views `<table>_history` (each change once) and
+ * `<table>` (current state) instead; this table is for pruning by `dt` and for auditing the files themselves.
  */
-export const lakeTableName = (entity: AnyEntity) => `${entity.table}_history`;
+export const lakeTableName = (entity: AnyEntity) => changesTableName(entity.table);
 
 /** S3 folder of an entity's lake files: `s3://<bucket>/<prefix><table>/`. */
 export const lakeLocation = (bucketName: string, prefix: string, entity: AnyEntity) => `s3://${bucketName}/${prefix}${entity.table}/`;
@@ -26,7 +29,7 @@ export function lakeTableInput(entity: AnyEntity, bucketName: string, prefix: st
   const location = lakeLocation(bucketName, prefix, entity);
   return {
     name: lakeTableName(entity),
-    description: `Every version of every ${entity.label} record (pseudonymous), one Parquet file set per change day.`,
+    description: `Raw change log of every ${entity.label} record (pseudonymous), one Parquet file set per change day; replayed changes appear twice (use ${entity.table}_history or ${entity.table}).`,
     tableType: 'EXTERNAL_TABLE',
     parameters: {
       EXTERNAL: 'TRUE',

@@ -117,13 +117,16 @@ describe('S3 buckets', () => {
 describe('Glue catalog', () => {
   const tables = ofType('AWS::Glue::Table').map(([, t]) => t.Properties);
 
-  it('has one database and one table per entity', () => {
+  it('has one database, one raw change table and two views per entity', () => {
     template.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: { Name: 'crm_test' } });
-    expect(tables.map((t) => t.TableInput.Name).sort()).toEqual(Object.values(entities).map(lakeTableName).sort());
+    const external = tables.filter((t) => t.TableInput.TableType === 'EXTERNAL_TABLE');
+    expect(external.map((t) => t.TableInput.Name).sort()).toEqual(Object.values(entities).map(lakeTableName).sort());
+    expect(tables.length).toBe(3 * Object.values(entities).length);
     for (const t of tables) expect(t.DatabaseName).toBe('crm_test');
   });
 
-  it.each(Object.values(entities))('$table: columns from glueColumns(), dt partition, Parquet, projection', (entity) => {
+  it.each(Object.values(entities))('$table: raw change table <table>_changes, columns from glueColumns(), dt partition, Parquet, projection', (entity) => {
+    expect(lakeTableName(entity)).toBe(`${entity.table}_changes`);
     const input = tables.find((t) => t.TableInput.Name === lakeTableName(entity))!.TableInput;
     expect(input.StorageDescriptor.Columns).toEqual(glueColumns(entity).map((c) => ({ Name: c.name, Type: c.type, Comment: c.comment })));
     expect(input.PartitionKeys).toEqual([expect.objectContaining({ Name: 'dt', Type: 'string' })]);
