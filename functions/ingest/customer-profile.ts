@@ -3,7 +3,8 @@
 import { GetItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { aliasKey, customerCollectionKey, TABLE_DESIGN } from '#lib/table/design.ts';
-import { entities } from '#schemas/registry.ts';
+import { entities, findEntity } from '#schemas/registry.ts';
+import { fieldColumns } from '#schemas/columns.ts';
 
 type Rec = Record<string, unknown>;
 
@@ -38,7 +39,8 @@ export async function loadCustomerItems(client: DynamoDBClient, tableName: strin
       }),
     );
     for (const item of res.Items ?? []) {
-      const { entity, [TABLE_DESIGN.dataAttribute]: data } = unmarshall(item) as { entity: string; data: Rec };
+      const { entity, [TABLE_DESIGN.dataAttribute]: stored } = unmarshall(item) as { entity: string; data: Rec };
+      const data = inSchemaOrder(entity, stored);
       const list = byEntity.get(entity) ?? [];
       list.push(data);
       byEntity.set(entity, list);
@@ -46,6 +48,13 @@ export async function loadCustomerItems(client: DynamoDBClient, tableName: strin
     start = res.LastEvaluatedKey as typeof start;
   } while (start);
   return byEntity;
+}
+
+/** DynamoDB maps come back in no particular order; show fields in the order the schema declares them. */
+function inSchemaOrder(entityName: string, record: Rec): Rec {
+  const entity = findEntity(entityName);
+  if (!entity) return record;
+  return Object.fromEntries(fieldColumns(entity.schema).filter((c) => record[c.field] !== undefined).map((c) => [c.field, record[c.field]]));
 }
 
 const byTimeDesc = (field: string) => (a: Rec, b: Rec) => String(b[field] ?? '').localeCompare(String(a[field] ?? ''));
