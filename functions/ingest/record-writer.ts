@@ -76,16 +76,18 @@ async function mapPool<T, R>(items: T[], limit: number, fn: (item: T, index: num
   return out;
 }
 
-/** Splits writes into groups of at most `size` with distinct ids: a transaction may touch an item once. */
-function groupByDistinctId<T extends { record: { id: string } }>(items: T[], size: number): T[][] {
-  const groups: { ids: Set<string>; items: T[] }[] = [];
-  for (const item of items) {
-    let group = groups.find((g) => g.items.length < size && !g.ids.has(item.record.id));
-    if (!group) groups.push((group = { ids: new Set(), items: [] }));
-    group.ids.add(item.record.id);
-    group.items.push(item);
-  }
-  return groups.map((g) => g.items);
+type PendingWrite = { index: number; record: CrmRecord; version: string; exists: boolean };
+
+/** Wave k holds the k-th occurrence of each id, so no wave touches an item twice. */
+function wavesById(records: { id: string }[]): number[][] {
+  const seen = new Map<string, number>();
+  const waves: number[][] = [];
+  records.forEach((r, i) => {
+    const n = seen.get(r.id) ?? 0;
+    seen.set(r.id, n + 1);
+    (waves[n] ??= []).push(i);
+  });
+  return waves;
 }
 
 function failure(id: string, err: unknown): WriteResult {
@@ -150,25 +152,41 @@ export class RecordWriter {
     } catch (err) {
       return records.map((r) => failure(r.id, err));
     }
-    const pending: { index: number; record: CrmRecord; version: string; exists: boolean }[] = [];
-    records.forEach((record, index) => {
-      const version = recordVersion(record);
-      const current = stored.get(keyId(recordKey(entity.table, record.id)))?.[TABLE_DESIGN.versionAttribute] as string | undefined;
-      if (current !== undefined && current >= version) results[index] = { status: current === version ? 'unchanged' : 'stale', id: record.id, version };
-      else pending.push({ index, record, version, exists: current !== undefined });
-    });
-    const writeSingly = async (p: (typeof pending)[number]) => {
+    const latest = new Map<string, string>();
+    for (const [k, item] of stored) latest.set(k, item[TABLE_DESIGN.versionAttribute] as string);
+    const writeSingly = async (p: PendingWrite) => {
       try {
         results[p.index] = await this.writePlain(entity, p.record, p.version);
       } catch (err) {
         results[p.index] = failure(p.record.id, err);
       }
     };
-    if (this.writeGroupSize === 1) {
-      await mapPool(pending, this.concurrency, writeSingly);
-      return results;
+    // Several versions of one id in a batch are written in input order (wave after wave), so a file that
+    // lists an opportunity's stages oldest first keeps every stage in the history.
+    for (const wave of wavesById(records)) {
+      const pending: PendingWrite[] = [];
+      for (const index of wave) {
+        const record = records[index]!;
+        const key = keyId(recordKey(entity.table, record.id));
+        const version = recordVersion(record);
+        const current = latest.get(key);
+        if (current !== undefined && current >= version) results[index] = { status: current === version ? 'unchanged' : 'stale', id: record.id, version };
+        else pending.push({ index, record, version, exists: current !== undefined });
+      }
+      if (this.writeGroupSize === 1) await mapPool(pending, this.concurrency, writeSingly);
+      else await this.writeGroups(entity, pending, results, writeSingly);
+      for (const p of pending) {
+        const r = results[p.index]!;
+        if (r.status === 'created' || r.status === 'updated') latest.set(keyId(recordKey(entity.table, p.record.id)), p.version);
+      }
     }
-    await mapPool(groupByDistinctId(pending, this.writeGroupSize), Math.max(1, Math.ceil(this.concurrency / 4)), async (group) => {
+    return results;
+  }
+
+  private async writeGroups(entity: AnyEntity, pending: PendingWrite[], results: WriteResult[], writeSingly: (p: PendingWrite) => Promise<void>) {
+    const groups: PendingWrite[][] = [];
+    for (let i = 0; i < pending.length; i += this.writeGroupSize) groups.push(pending.slice(i, i + this.writeGroupSize));
+    await mapPool(groups, Math.max(1, Math.ceil(this.concurrency / 4)), async (group) => {
       try {
         await this.client.send(new TransactWriteItemsCommand({ TransactItems: group.map((p) => ({ Put: this.conditionalPut(entity, p.record, p.version) })) }));
         for (const p of group) results[p.index] = { status: p.exists ? 'updated' : 'created', id: p.record.id, version: p.version };
@@ -181,7 +199,6 @@ export class RecordWriter {
         for (const p of group) await writeSingly(p);
       }
     });
-    return results;
   }
 
   private conditionalPut(entity: AnyEntity, record: CrmRecord, version: string) {
