@@ -1,7 +1,8 @@
 // Case-insensitive comparison as event-ruler does it: each character of the pattern matches itself,
 // its lower-case or its upper-case form (so "ß" also matches "SS"), on whole, leading or trailing text.
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+// Only syntax characters may be escaped under the `u` flag.
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 function alternatives(pattern: string): string {
   return Array.from(pattern, (c) => {
