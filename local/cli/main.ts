@@ -6,6 +6,7 @@ import { demoCommand } from './demo-command.ts';
 import { ingestCommand } from './ingest-command.ts';
 import { queryCommand } from './query-command.ts';
 import { customerCommand } from './customer-command.ts';
+import { rulesCommand } from './rules-command.ts';
 
 export type Options = Record<string, string | boolean | undefined>;
 export type Command = (positionals: string[], options: Options) => Promise<number>;
@@ -17,6 +18,7 @@ const commands: Record<string, { options: ParseArgsConfig['options']; run: Comma
   ingest: { options: { ...common, entity: { type: 'string' }, format: { type: 'string' } }, run: ingestCommand },
   query: { options: { ...common, format: { type: 'string', default: 'table' } }, run: queryCommand },
   customer: { options: { ...common }, run: customerCommand },
+  rules: { options: { ...common, cases: { type: 'string' } }, run: rulesCommand },
 };
 
 export async function main(argv: string[]): Promise<number> {

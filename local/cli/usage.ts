@@ -14,5 +14,8 @@ commands:
            Athena-dialect SQL over the local lake: <table> (current state) and <table>_history (every version)
   customer ID [--dir D]
            the customer 360 profile as JSON
+  rules    test --cases FILE
+           test EventBridge event patterns: FILE is a JSON array of {name, pattern, event}; prints
+           [{name, result}] with result match, no-match or invalid
 
 common: --dir D holds all local state (default .crm); machine-readable output on stdout, progress on stderr.`;
