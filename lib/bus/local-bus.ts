@@ -1,8 +1,10 @@
 // In-process bus for local mode: appends every event to `<dir>/events/events.ndjson` (the local
-// counterpart of the EventBridge archive) and hands it to subscribers such as the rules engine.
+// counterpart of the EventBridge archive) and hands it to the rules whose event pattern matches,
+// evaluated by the same pattern engine that `crm rules test` checks against AWS's behaviour.
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { compilePattern, matches, type CompiledPattern } from '#functions/rules/event-pattern.ts';
 import type { BusEvent, EventBus, PublishFailure } from './event-bus.ts';
 
 export interface EventBridgeEnvelope {
@@ -19,17 +21,24 @@ export interface EventBridgeEnvelope {
 
 export type Subscriber = (event: EventBridgeEnvelope) => void | Promise<void>;
 
+export interface LocalRule {
+  name: string;
+  /** An EventBridge event pattern; an invalid one is refused when the rule is added, as PutRule would. */
+  pattern: unknown;
+  target: Subscriber;
+}
+
 export class LocalBus implements EventBus {
   private readonly file: string;
-  private readonly subscribers: Subscriber[] = [];
+  private readonly rules: { name: string; pattern: CompiledPattern; target: Subscriber }[] = [];
 
   constructor(dir: string, private readonly busName = 'crm') {
     mkdirSync(join(dir, 'events'), { recursive: true });
     this.file = join(dir, 'events', 'events.ndjson');
   }
 
-  subscribe(subscriber: Subscriber) {
-    this.subscribers.push(subscriber);
+  addRule(rule: LocalRule) {
+    this.rules.push({ name: rule.name, pattern: compilePattern(rule.pattern), target: rule.target });
   }
 
   async publish(events: BusEvent[]): Promise<PublishFailure[]> {
@@ -45,7 +54,7 @@ export class LocalBus implements EventBus {
       detail: e.detail,
     }));
     if (envelopes.length) appendFileSync(this.file, envelopes.map((e) => JSON.stringify({ bus: this.busName, ...e })).join('\n') + '\n');
-    for (const envelope of envelopes) for (const s of this.subscribers) await s(envelope);
+    for (const envelope of envelopes) for (const rule of this.rules) if (matches(rule.pattern, envelope)) await rule.target(envelope);
     return [];
   }
 }
