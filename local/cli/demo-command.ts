@@ -2,7 +2,9 @@
 // handler fill the lake, and print what happened.
 import { join } from 'node:path';
 import { entities, type EntityName } from '#schemas/registry.ts';
-import { generateDemo, writeDemoInput } from '../demo/generate.ts';
+import { DEFAULT_AS_OF, generateDemo, writeDemoInput } from '../demo/generate.ts';
+import { reportNames } from '#functions/reports/catalog.ts';
+import { runLocalReports } from './report-command.ts';
 import { withLocalStack } from '../stack.ts';
 import { openLocalQueryEngine } from '#lib/query/duckdb-engine.ts';
 import { exitCodeFor, ingestFile } from './ingest-command.ts';
@@ -64,6 +66,14 @@ export async function demoCommand(positionals: string[], options: Options): Prom
   } finally {
     await engine.close();
   }
+  const verified = seconds(t);
+
+  // Reports as of the generator's fixed as-of date, so the same seed gives the same report files.
+  t = performance.now();
+  const asOf = DEFAULT_AS_OF.toISOString().slice(0, 10);
+  const reportRuns = await runLocalReports(dir, reportNames, asOf);
+  for (const r of reportRuns.written) log(`report ${r.report} as of ${asOf} -> ${r.path}`);
+  const reported = seconds(t);
 
   const summary = {
     dir,
@@ -73,10 +83,19 @@ export async function demoCommand(positionals: string[], options: Options): Prom
     tables,
     lake: { dir: join(dir, 'lake'), files: stream.files, changes: stream.records, deadLettered: stream.deadLettered },
     events: { published: stream.events, file: join(dir, 'events', 'events.ndjson') },
-    seconds: { generate: generated, ingestAndStream: ingested, verify: seconds(t), total: seconds(started) },
-    next: [`npx crm query --dir ${dir} "SELECT count(*) FROM orders"`, `npx crm customer --dir ${dir} <customer id>`],
+    reports: {
+      asOf,
+      written: reportRuns.written.map((r) => ({ report: r.report, path: r.path, tables: r.tables.map((x) => x.view), headlines: r.headlines })),
+      ...(reportRuns.failed.length ? { failed: reportRuns.failed } : {}),
+    },
+    seconds: { generate: generated, ingestAndStream: ingested, verify: verified, reports: reported, total: seconds(started) },
+    next: [
+      `npx crm query --dir ${dir} "SELECT count(*) FROM orders"`,
+      `npx crm query --dir ${dir} "SELECT * FROM sales_overview_monthly_sales WHERE as_of = DATE '${asOf}' ORDER BY 1 DESC LIMIT 12"`,
+      `open ${join(dir, 'reports', 'sales_overview', `as_of=${asOf}`, 'dashboard.html')}`,
+      `npx crm customer --dir ${dir} cus-000001`,
+    ],
   };
   process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-  const worst = Math.max(...Object.values(ingest).map(exitCodeFor));
-  return worst;
+  return Math.max(...Object.values(ingest).map(exitCodeFor), reportRuns.failed.length ? 1 : 0);
 }

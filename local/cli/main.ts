@@ -7,6 +7,7 @@ import { ingestCommand } from './ingest-command.ts';
 import { queryCommand } from './query-command.ts';
 import { customerCommand } from './customer-command.ts';
 import { rulesCommand } from './rules-command.ts';
+import { reportCommand } from './report-command.ts';
 
 export type Options = Record<string, string | boolean | undefined>;
 export type Command = (positionals: string[], options: Options) => Promise<number>;
@@ -19,6 +20,7 @@ const commands: Record<string, { options: ParseArgsConfig['options']; run: Comma
   query: { options: { ...common, format: { type: 'string', default: 'table' } }, run: queryCommand },
   customer: { options: { ...common }, run: customerCommand },
   rules: { options: { ...common, cases: { type: 'string' } }, run: rulesCommand },
+  report: { options: { ...common, 'as-of': { type: 'string' } }, run: reportCommand },
 };
 
 export async function main(argv: string[]): Promise<number> {

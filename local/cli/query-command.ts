@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { openLocalQueryEngine } from '#lib/query/duckdb-engine.ts';
 import { formatResult, isOutputFormat, OUTPUT_FORMATS } from '#lib/query/format.ts';
+import { registerReportViews } from '#functions/reports/local-report-views.ts';
 import { UsageError } from './usage.ts';
 import type { Options } from './main.ts';
 
@@ -14,8 +15,10 @@ export async function queryCommand(positionals: string[], options: Options): Pro
   if (!isOutputFormat(format)) throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, got "${format}"`);
   const dir = String(options.dir);
   const reportsDir = join(dir, 'reports');
-  const engine = await openLocalQueryEngine({ lakeDir: join(dir, 'lake'), ...(existsSync(reportsDir) ? { extraViewsDirs: [reportsDir] } : {}) });
+  const engine = await openLocalQueryEngine({ lakeDir: join(dir, 'lake') });
   try {
+    // One view per report output, <report>_<table>, with the run date as as_of (functions/reports/README.md).
+    if (existsSync(reportsDir)) await registerReportViews(engine, reportsDir);
     const result = await engine.query(sql);
     process.stdout.write(formatResult(result, format));
     return 0;

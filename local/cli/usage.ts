@@ -12,6 +12,9 @@ commands:
            exit 0 all accepted, 2 some rejected (the accepted ones are stored), 1 usage or system error
   query    "SQL" [--dir D] [--format table|csv|json]
            Athena-dialect SQL over the local lake: <table> (current state) and <table>_history (every version)
+  report   NAME|all [--as-of YYYY-MM-DD] [--dir D]
+           run reports on data up to the as-of date (default today, UTC); writes D/reports/NAME/as_of=DATE/
+           (summary.json, dashboard.html, <table>/<table>.parquet); query them as NAME_<table>
   customer ID [--dir D]
            the customer 360 profile as JSON
   rules    test --cases FILE

@@ -23,6 +23,12 @@ describe('crm demo', () => {
     expect(Number(await scalar(dir, 'SELECT count(*) FROM opportunities_history'))).toBe(summary.tables.opportunities.records);
     expect(summary.tables.opportunities.records).toBeGreaterThan(summary.tables.opportunities.distinctIds);
     expect(summary.lake.deadLettered).toBe(0);
+    // Every report ran as of the generator's fixed date, and its outputs are tables for crm query.
+    expect(summary.reports.asOf).toBe('2026-10-31');
+    expect(summary.reports.written.map((r: { report: string }) => r.report)).toContain('sales_overview');
+    expect(summary.reports.failed).toBeUndefined();
+    const ordersInReport = await scalar(dir, "SELECT sum(orders) FROM sales_overview_monthly_sales WHERE as_of = DATE '2026-10-31'");
+    expect(ordersInReport).toBe(await scalar(dir, "SELECT count(*) FROM orders WHERE status <> 'cancelled' AND ordered_at >= TIMESTAMP '2024-11-01 00:00:00'"));
     expect(summary.events.published).toBeGreaterThan(0);
 
     // A second run with the same seed generates the same files and changes nothing.

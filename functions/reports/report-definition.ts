@@ -1,0 +1,93 @@
+// What a report is: a folder `functions/reports/<name>/` holding one Athena-dialect `.sql` file per
+// output table, an optional TypeScript post-processing step (model fits) and this definition, which
+// names the tables, says how the dashboard shows them and which headline figures the summary carries.
+import type { ColumnKind } from '#schemas/fields.ts';
+
+/** A column of a report output table; the kind fixes its Parquet/Glue type. */
+export interface ReportColumn {
+  name: string;
+  kind: ColumnKind;
+}
+
+/** One output table: columns in order and rows keyed by column name (QueryResult value conventions). */
+export interface ReportTable {
+  columns: ReportColumn[];
+  rows: Record<string, unknown>[];
+}
+
+/** The tables computed so far, keyed by table name. */
+export type ReportTables = Readonly<Record<string, ReportTable>>;
+
+/**
+ * An inline SVG chart of one table. Rows are plotted in table order (the SQL's ORDER BY).
+ * - `y` is one measure column, or several that become the series (new vs returning buyers);
+ * - `series` splits one measure by a column's values (revenue by channel);
+ * - `facet` draws one chart per value of a column, e.g. `currency`, because money in different
+ *   currencies is never added up or drawn on one axis.
+ */
+export interface ChartSpec {
+  type: 'bar' | 'line';
+  title: string;
+  /** The category axis column (a month, a stage, ...). */
+  x: string;
+  y: string | readonly string[];
+  series?: string;
+  /** Bars of a category stacked rather than side by side. @default false */
+  stacked?: boolean;
+  facet?: string;
+  /** How the measure reads. @default 'number' */
+  format?: ValueFormat;
+}
+
+export type ValueFormat = 'money' | 'count' | 'number' | 'ratio';
+
+export interface ReportTableSpec {
+  /** snake_case; the SQL file is `<name>.sql`, the query view `<report>_<name>`. */
+  name: string;
+  title: string;
+  /** One or two sentences for the analyst: what a row is and what is counted. */
+  description: string;
+  /** `sql`: computed by `<name>.sql`; `postProcess`: returned by the report's postProcess. @default 'sql' */
+  source?: 'sql' | 'postProcess';
+  /** How each column reads on the dashboard (money, count, ratio); unlisted numbers read as plain numbers. */
+  formats?: Readonly<Record<string, ValueFormat>>;
+  charts?: readonly ChartSpec[];
+}
+
+/** A headline figure of summary.json and the dashboard's tiles. */
+export interface Headline {
+  /** snake_case, stable across runs and versions: other systems read it. */
+  key: string;
+  label: string;
+  /** null when the figure has no value on this data (e.g. a growth rate with no earlier revenue). */
+  value: number | null;
+  format: ValueFormat;
+  /** ISO-4217 code of a money figure; money headlines come one per currency. */
+  currency?: string;
+}
+
+export interface ReportContext {
+  /** The as-of date, YYYY-MM-DD. */
+  asOf: string;
+  tables: ReportTables;
+}
+
+export interface ReportDefinition {
+  /** snake_case; the folder under `functions/reports/` and the output prefix. */
+  name: string;
+  title: string;
+  description: string;
+  /** The folder holding the `.sql` files: `new URL('.', import.meta.url)` in the report's report.ts. */
+  sqlDir: URL;
+  /** Output tables in dashboard order. */
+  tables: readonly ReportTableSpec[];
+  /** Further tables computed in TypeScript from the SQL tables (pure functions: model fits, scoring). */
+  postProcess?: (context: ReportContext) => Promise<ReportTables> | ReportTables;
+  /** Headline figures from the finished tables (a pure function, so it is tested without a database). */
+  headlines: (context: ReportContext) => Headline[];
+}
+
+/** Identity function that gives a report definition its type where it is written. */
+export const defineReport = (definition: ReportDefinition): ReportDefinition => definition;
+
+export const tableSource = (spec: ReportTableSpec) => spec.source ?? 'sql';

@@ -1,0 +1,71 @@
+// `crm report NAME|all [--as-of YYYY-MM-DD]`: runs reports on the local lake through DuckDB and writes
+// each run to `<dir>/reports/<name>/as_of=<date>/` — the same runReport a report Lambda calls with
+// Athena and S3. Prints a JSON account of what was written; progress goes to stderr.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { openLocalQueryEngine } from '#lib/query/duckdb-engine.ts';
+import { FsObjectStore } from '#lib/store/fs-object-store.ts';
+import { isCalendarDate, todayUtc } from '#functions/reports/as-of.ts';
+import { reportNames } from '#functions/reports/catalog.ts';
+import { runPrefix } from '#functions/reports/report-layout.ts';
+import { runReport } from '#functions/reports/run-report.ts';
+import { UsageError } from './usage.ts';
+import type { Options } from './main.ts';
+
+const validNames = () => `${reportNames.join(', ')}, or all`;
+
+export async function reportCommand(positionals: string[], options: Options): Promise<number> {
+  const [name, ...extra] = positionals;
+  if (!name) throw new UsageError(`report NAME is required: one of ${validNames()}`);
+  if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+  if (name !== 'all' && !reportNames.includes(name)) throw new UsageError(`unknown report "${name}": one of ${validNames()}`);
+  const asOf = options['as-of'] === undefined ? todayUtc() : String(options['as-of']);
+  if (!isCalendarDate(asOf)) throw new UsageError(`--as-of must be a calendar date YYYY-MM-DD, got "${asOf}"`);
+  const dir = String(options.dir);
+  const lakeDir = join(dir, 'lake');
+  // A missing lake is most likely a wrong --dir: say so rather than write empty reports.
+  if (!existsSync(lakeDir)) throw new Error(`no lake in ${resolve(dir)} (expected ${resolve(lakeDir)}): load data with crm ingest or crm demo first, or pass --dir`);
+
+  const { written, failed } = await runLocalReports(dir, name === 'all' ? reportNames : [name], asOf);
+  process.stdout.write(`${JSON.stringify({ asOf, reports: written, ...(failed.length ? { failed } : {}) }, null, 2)}\n`);
+  return failed.length ? 1 : 0;
+}
+
+export interface LocalReportRuns {
+  written: { report: string; path: string; files: string[]; tables: { name: string; view: string; rows: number }[]; headlines: unknown }[];
+  failed: { report: string; error: string }[];
+}
+
+/** Runs reports over `<dir>/lake` into `<dir>/reports`; one failing report does not stop the others. */
+export async function runLocalReports(dir: string, names: readonly string[], asOf: string): Promise<LocalReportRuns> {
+  const lakeDir = join(dir, 'lake');
+  const reportsDir = resolve(dir, 'reports');
+  const store = new FsObjectStore(reportsDir);
+  const engine = await openLocalQueryEngine({ lakeDir });
+  const written: LocalReportRuns['written'] = [];
+  const failed: { report: string; error: string }[] = [];
+  try {
+    for (const report of names) {
+      const started = performance.now();
+      try {
+        const summary = await runReport({ engine, store, name: report, asOf });
+        const rows = summary.tables.reduce((n, t) => n + t.rows, 0);
+        process.stderr.write(`${report} as of ${asOf}: ${summary.tables.length} tables, ${rows} rows in ${Math.round(performance.now() - started)} ms\n`);
+        written.push({
+          report,
+          path: join(reportsDir, runPrefix(report, asOf)),
+          files: summary.files,
+          tables: summary.tables.map(({ name: table, view, rows: count }) => ({ name: table, view, rows: count })),
+          headlines: summary.headlines,
+        });
+      } catch (err) {
+        // One broken report must not keep the others from being written.
+        process.stderr.write(`${report} as of ${asOf} failed: ${(err as Error).message}\n`);
+        failed.push({ report, error: (err as Error).message });
+      }
+    }
+  } finally {
+    await engine.close();
+  }
+  return { written, failed };
+}
