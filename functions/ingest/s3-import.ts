@@ -1,6 +1,7 @@
 // Bulk import of one S3 object `imports/<entity>/<file>.(csv|ndjson|jsonl|json)[.gz]`: streamed row by
 // row, rejected rows written to `<key>.errors.ndjson` beside the import, an ImportCompleted event at the end.
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -68,9 +69,14 @@ export async function importObject(deps: ImportDeps, bucket: string, key: string
     await once(spool, 'finish');
     const hasErrors = summary.rejected + summary.failed > 0;
     if (hasErrors) {
-      await deps.s3.send(
-        new PutObjectCommand({ Bucket: bucket, Key: errorsKey, Body: createReadStream(spoolFile), ContentLength: statSync(spoolFile).size, ContentType: 'application/x-ndjson' }),
-      );
+      // An open handle, closed whatever the upload does, so the spool can be removed safely afterwards.
+      const handle = await open(spoolFile);
+      try {
+        const { size } = await handle.stat();
+        await deps.s3.send(new PutObjectCommand({ Bucket: bucket, Key: errorsKey, Body: handle.createReadStream({ autoClose: false }), ContentLength: size, ContentType: 'application/x-ndjson' }));
+      } finally {
+        await handle.close();
+      }
     }
     const detail: ImportCompletedDetail = {
       entity: entity.name,
