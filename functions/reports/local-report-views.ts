@@ -7,7 +7,11 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { QueryEngine } from '#lib/query/engine.ts';
 import { quoteIdent, quoteString } from '#lib/query/lake-views.ts';
+import { entities } from '#schemas/registry.ts';
 import { AS_OF_PARTITION, reportViewName } from './report-layout.ts';
+
+/** Report outputs never shadow the lake's own tables. */
+const LAKE_VIEWS = new Set(Object.values(entities).flatMap((e) => [e.table, `${e.table}_history`]));
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 const RUN_FOLDER = new RegExp(`^${AS_OF_PARTITION}=\\d{4}-\\d{2}-\\d{2}$`);
@@ -39,6 +43,7 @@ export async function registerReportViews(engine: QueryEngine, reportsDir: strin
   for (const { report, table } of await findReportTables(root)) {
     const glob = path.join(root, report, `${AS_OF_PARTITION}=*`, table, '*.parquet');
     const view = reportViewName(report, table);
+    if (LAKE_VIEWS.has(view)) continue;
     await engine.query(
       `CREATE OR REPLACE VIEW ${quoteIdent(view)} AS SELECT * FROM read_parquet(${quoteString(glob)}, hive_partitioning = true, hive_types = {'${AS_OF_PARTITION}': DATE}, union_by_name = true)`,
     );

@@ -28,8 +28,6 @@ import { isoFromEpochMicros, safeInteger } from './values.ts';
 export interface LocalQueryEngineOptions {
   /** The lake root: `<lakeDir>/<table>/dt=YYYY-MM-DD/*.parquet`. */
   lakeDir: string;
-  /** Folders whose subfolders become views too (report outputs), see registerParquetTables. */
-  extraViewsDirs?: string[];
   /** DuckDB worker threads. @default DuckDB's default (one per core) */
   threads?: number;
 }
@@ -39,7 +37,6 @@ export interface LocalQueryEngine extends QueryEngine {
    * Makes each subfolder `<dir>/<name>/` holding Parquet files (at any depth, hive partitions such as
    * `as_of=2024-01-31/` become columns) a view `<name>`; returns the view names. Lake tables win a clash.
    */
-  registerParquetTables(dir: string): Promise<string[]>;
 }
 
 const COMPAT_SQL = new URL('./trino-compat.duckdb.sql', import.meta.url);
@@ -60,7 +57,6 @@ export async function openLocalQueryEngine(options: LocalQueryEngineOptions): Pr
     for (const statement of await compatStatements()) await run(connection, statement);
     const engine = new DuckDBQueryEngine(instance, connection, path.resolve(options.lakeDir));
     await engine.createLakeViews();
-    for (const dir of options.extraViewsDirs ?? []) await engine.registerParquetTables(dir);
     return engine;
   } catch (err) {
     connection.closeSync();
@@ -74,7 +70,6 @@ const lakeTables = (): LakeTable[] => Object.values(entities).map((e) => ({ tabl
 class DuckDBQueryEngine implements LocalQueryEngine {
   /** Tables that had no files when their views were made; re-checked before each query. */
   private readonly empty = new Map<string, LakeTable>();
-  private readonly lakeViewNames = new Set<string>();
   /** One connection runs one statement at a time: queue callers instead of interleaving them. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -86,7 +81,6 @@ class DuckDBQueryEngine implements LocalQueryEngine {
 
   async createLakeViews(): Promise<void> {
     for (const table of lakeTables()) {
-      this.lakeViewNames.add(table.table).add(`${table.table}_history`);
       await this.createTableViews(table);
     }
   }
@@ -106,30 +100,6 @@ class DuckDBQueryEngine implements LocalQueryEngine {
     for (const table of [...this.empty.values()]) {
       if (await hasParquetFiles(path.join(this.lakeDir, table.table), 2)) await this.createTableViews(table);
     }
-  }
-
-  async registerParquetTables(dir: string): Promise<string[]> {
-    const root = path.resolve(dir);
-    let entries;
-    try {
-      entries = await readdir(root, { withFileTypes: true });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw err;
-    }
-    const names: string[] = [];
-    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const name = entry.name.replace(/-/g, '_');
-      if (!entry.isDirectory() || !/^[a-z_][a-z0-9_]*$/i.test(name) || this.lakeViewNames.has(name)) continue;
-      const folder = path.join(root, entry.name);
-      if (!(await hasParquetFiles(folder, Number.POSITIVE_INFINITY))) continue;
-      const glob = path.join(folder, '**', '*.parquet');
-      await this.exclusive(() =>
-        run(this.connection, `CREATE OR REPLACE VIEW ${quoteIdent(name)} AS SELECT * FROM read_parquet(${quoteString(glob)}, hive_partitioning = true, union_by_name = true)`),
-      );
-      names.push(name);
-    }
-    return names;
   }
 
   query(sql: string, params: readonly unknown[] = []): Promise<QueryResult> {

@@ -287,38 +287,4 @@ describe('lake views', () => {
     // Act / Assess
     expect((await engine.query('SELECT count(*) AS n FROM orders')).rows).toEqual([{ n: 1 }]);
   });
-
-  it('registers report outputs as views, hive partitions included', async () => {
-    // Prepare
-    const reportsDir = await freshDir(`reports-${Math.random().toString(36).slice(2)}`);
-    const segmentColumns = [
-      { column: 'customer_id', kind: 'string' as const },
-      { column: 'monetary', kind: 'decimal' as const },
-    ];
-    for (const asOf of ['2024-01-31', '2024-02-29']) {
-      await mkdir(path.join(reportsDir, 'rfm-segments', `as_of=${asOf}`), { recursive: true });
-      await writeFile(path.join(reportsDir, 'rfm-segments', `as_of=${asOf}`, 'segments.parquet'), encodeParquet(segmentColumns, [{ customer_id: 'c1', monetary: 12.5 }]));
-    }
-    await mkdir(path.join(reportsDir, 'orders', 'x'), { recursive: true });
-    await writeFile(path.join(reportsDir, 'orders', 'x', 'a.parquet'), encodeParquet(segmentColumns, []));
-    engine = await openLocalQueryEngine({ lakeDir, extraViewsDirs: [reportsDir] });
-
-    // Act
-    const result = await engine.query('SELECT customer_id, monetary, CAST(as_of AS VARCHAR) AS as_of FROM rfm_segments ORDER BY as_of');
-    const again = await engine.registerParquetTables(reportsDir);
-
-    // Assess
-    expect(result.rows).toEqual([
-      { customer_id: 'c1', monetary: 12.5, as_of: '2024-01-31' },
-      { customer_id: 'c1', monetary: 12.5, as_of: '2024-02-29' },
-    ]);
-    // A report folder never replaces a lake table.
-    expect(again).toEqual(['rfm_segments']);
-    expect((await engine.query('SELECT * FROM orders')).columns).toHaveLength(orderColumns.length);
-  });
-
-  it('returns no views for a reports folder that does not exist', async () => {
-    engine = await openLocalQueryEngine({ lakeDir });
-    expect(await engine.registerParquetTables(path.join(lakeDir, 'nope'))).toEqual([]);
-  });
 });
