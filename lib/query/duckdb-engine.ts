@@ -32,12 +32,8 @@ export interface LocalQueryEngineOptions {
   threads?: number;
 }
 
-export interface LocalQueryEngine extends QueryEngine {
-  /**
-   * Makes each subfolder `<dir>/<name>/` holding Parquet files (at any depth, hive partitions such as
-   * `as_of=2024-01-31/` become columns) a view `<name>`; returns the view names. Lake tables win a clash.
-   */
-}
+/** The DuckDB engine over a filesystem lake: `<table>` and `<table>_history` views for every entity. */
+export type LocalQueryEngine = QueryEngine;
 
 const COMPAT_SQL = new URL('./trino-compat.duckdb.sql', import.meta.url);
 
