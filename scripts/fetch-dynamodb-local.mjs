@@ -3,12 +3,31 @@
 // with `npm pack`, so only that one tarball is downloaded, not the package's ~280 dependencies.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const PACKAGE = 'amplify-dynamodb-simulator@2.9.30';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const dynamoDbLocalDir = process.env.CRM_DYNAMODB_LOCAL_DIR ?? join(root, 'node_modules', '.cache', 'dynamodb-local');
+
+const launcherSource = join(root, 'local', 'dynamodb', 'LoopbackDynamoDbLocal.java');
+
+/**
+ * Compiles the loopback launcher (binds DynamoDB Local to 127.0.0.1) next to the jar; returns its class
+ * folder, or undefined when no `javac` is available (a JRE only), in which case the jar runs as is.
+ */
+export function ensureLoopbackLauncher({ quiet = false } = {}) {
+  const jar = ensureDynamoDbLocal({ quiet });
+  const classes = join(dynamoDbLocalDir, 'launcher');
+  if (existsSync(join(classes, 'LoopbackDynamoDbLocal.class'))) return classes;
+  try {
+    execFileSync('javac', ['-nowarn', '-cp', `${jar}${delimiter}${join(dynamoDbLocalDir, 'DynamoDBLocal_lib', '*')}`, '-d', classes, launcherSource], { stdio: ['ignore', 'ignore', 'pipe'] });
+    return classes;
+  } catch (err) {
+    if (!quiet) process.stderr.write(`warning: could not compile the loopback launcher (${err.message.split('\n')[0]}); DynamoDB Local will listen on all interfaces\n`);
+    return undefined;
+  }
+}
 
 export function ensureDynamoDbLocal({ quiet = false } = {}) {
   const jar = join(dynamoDbLocalDir, 'DynamoDBLocal.jar');
@@ -30,7 +49,7 @@ export function ensureDynamoDbLocal({ quiet = false } = {}) {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
-    console.error(`DynamoDB Local ready: ${ensureDynamoDbLocal()}`);
+    console.error(`DynamoDB Local ready: ${ensureDynamoDbLocal()}${ensureLoopbackLauncher() ? ' (bound to 127.0.0.1)' : ''}`);
   } catch (err) {
     // Not fatal for install: the CLI fetches it again on first use and reports the error there.
     console.error(`warning: could not fetch DynamoDB Local now (${err.message}); the CLI will retry on first use`);

@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { DynamoDBClient, ListTablesCommand, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 
 export interface DynamoDbLocalOptions {
@@ -60,7 +60,7 @@ export function localClientConfig(endpoint: string, maxAttempts = 3): LocalClien
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise<DynamoDbLocal> {
   const dbPath = resolve(options.dir, 'dynamodb');
   mkdirSync(dbPath, { recursive: true });
-  const jar = options.jarPath ?? (await fetchJar());
+  const { jar, launcher } = options.jarPath ? { jar: options.jarPath, launcher: undefined } : await fetchJar();
   const lockFile = join(dbPath, 'emulator.lock');
   acquireLock(lockFile, dbPath);
   try {
@@ -68,7 +68,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
     for (let attempt = 1; ; attempt++) {
       const port = options.port ?? (await freePort());
       try {
-        return await launch({ ...options, jar, dbPath, lockFile, port });
+        return await launch({ ...options, jar, launcher, dbPath, lockFile, port });
       } catch (err) {
         const portTaken = err instanceof Error && /Could not start server on port|Failed to bind|Address already in use|BindException/.test(err.message);
         if (options.port !== undefined || !portTaken || attempt >= 3) throw err;
@@ -80,11 +80,12 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
   }
 }
 
-async function launch(o: DynamoDbLocalOptions & { jar: string; dbPath: string; lockFile: string; port: number }): Promise<DynamoDbLocal> {
+async function launch(o: DynamoDbLocalOptions & { jar: string; launcher: string | undefined; dbPath: string; lockFile: string; port: number }): Promise<DynamoDbLocal> {
   const args = [
     ...(o.jvmFlags ?? DEFAULT_JVM_FLAGS),
     `-Djava.library.path=${join(dirname(o.jar), 'DynamoDBLocal_lib')}`,
-    '-jar', o.jar,
+    // The launcher binds to 127.0.0.1; the bare jar would listen on every interface.
+    ...(o.launcher ? ['-cp', `${o.launcher}${delimiter}${o.jar}`, 'LoopbackDynamoDbLocal'] : ['-jar', o.jar]),
     '-port', String(o.port),
     '-dbPath', o.dbPath,
     '-sharedDb',
@@ -305,11 +306,14 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function fetchJar(): Promise<string> {
-  // A plain .mjs script without typings: import it by URL and state the one function used.
+async function fetchJar(): Promise<{ jar: string; launcher: string | undefined }> {
+  // A plain .mjs script without typings: import it by URL and state the functions used.
   const script = new URL('../../scripts/fetch-dynamodb-local.mjs', import.meta.url).href;
-  const { ensureDynamoDbLocal } = (await import(script)) as { ensureDynamoDbLocal: (o?: { quiet?: boolean }) => string };
-  return ensureDynamoDbLocal();
+  const { ensureDynamoDbLocal, ensureLoopbackLauncher } = (await import(script)) as {
+    ensureDynamoDbLocal: (o?: { quiet?: boolean }) => string;
+    ensureLoopbackLauncher: (o?: { quiet?: boolean }) => string | undefined;
+  };
+  return { jar: ensureDynamoDbLocal(), launcher: ensureLoopbackLauncher() };
 }
 
 // --- no JVM outlives this process -------------------------------------------------------------
