@@ -15,6 +15,7 @@ import { entities, type AnyEntity } from '#schemas/registry.ts';
 import { aliasKey, customerCollectionKey, identityKey, recordKey, TABLE_DESIGN } from '#lib/table/design.ts';
 import type { CrmRecord } from './validate.ts';
 import { identityValue, recordVersion } from './version.ts';
+import { groupsSharingKeys, mapPool, wavesById } from './write-order.ts';
 
 export type WriteStatus = 'created' | 'updated' | 'unchanged' | 'stale' | 'failed';
 
@@ -63,32 +64,7 @@ const RETRYABLE = new Set([
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function mapPool<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!, i);
-    }
-  });
-  await Promise.all(workers);
-  return out;
-}
-
 type PendingWrite = { index: number; record: CrmRecord; version: string; exists: boolean };
-
-/** Wave k holds the k-th occurrence of each id, so no wave touches an item twice. */
-function wavesById(records: { id: string }[]): number[][] {
-  const seen = new Map<string, number>();
-  const waves: number[][] = [];
-  records.forEach((r, i) => {
-    const n = seen.get(r.id) ?? 0;
-    seen.set(r.id, n + 1);
-    (waves[n] ??= []).push(i);
-  });
-  return waves;
-}
 
 function failure(id: string, err: unknown): WriteResult {
   const name = (err as { name?: string })?.name ?? 'Error';
@@ -125,7 +101,7 @@ export class RecordWriter {
       // Records that share an id, e-mail or phone are written one after another in input order, so the
       // first of two twins in a file is the one that survives; unrelated people are written in parallel.
       const results = new Array<WriteResult>(records.length);
-      await mapPool(this.relatedGroups(entity, records), this.concurrency, async (group) => {
+      await mapPool(groupsSharingKeys(records.map((r) => [`id\u0000${r.id}`, ...this.identityKeys(entity, r).map(keyId)])), this.concurrency, async (group) => {
         for (const i of group) {
           try {
             results[i] = await this.writePerson(entity, records[i]!);
@@ -216,28 +192,6 @@ export class RecordWriter {
       .map((field) => ({ field, value: identityValue(field, record[field]) }))
       .filter((i): i is { field: 'email' | 'phone'; value: string } => !!i.value)
       .map((i) => identityKey(entity.table, i.field, i.value));
-  }
-
-  /** Indexes of records grouped by shared id or identity (union-find), each group in input order. */
-  private relatedGroups(entity: AnyEntity, records: CrmRecord[]): number[][] {
-    const parent = records.map((_, i) => i);
-    const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
-    const owner = new Map<string, number>();
-    records.forEach((record, i) => {
-      for (const key of [`id\u0000${record.id}`, ...this.identityKeys(entity, record).map(keyId)]) {
-        const j = owner.get(key);
-        if (j === undefined) owner.set(key, i);
-        else parent[find(i)] = find(j);
-      }
-    });
-    const groups = new Map<number, number[]>();
-    records.forEach((_, i) => {
-      const root = find(i);
-      const g = groups.get(root);
-      if (g) g.push(i);
-      else groups.set(root, [i]);
-    });
-    return [...groups.values()];
   }
 
   /** Records that point at a customer merged into another are re-pointed at the surviving customer. */
