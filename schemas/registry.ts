@@ -19,7 +19,8 @@ export interface EntityDef<S extends z.ZodObject = z.ZodObject> {
   timeField: string;
 }
 
-const def = <S extends z.ZodObject>(d: EntityDef<S>) => d;
+// Keeps each table name as a literal type, so per-table types (e.g. the demo data set) derive from this catalogue.
+const def = <S extends z.ZodObject, const T extends string>(d: EntityDef<S> & { table: T }) => d;
 
 export const entities = {
   customer: def({ name: 'customer', table: 'customers', label: 'Customer', schema: e.customer, customerField: 'id', identityFields: ['email', 'phone'], timeField: 'createdAt' }),

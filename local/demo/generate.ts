@@ -3,8 +3,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import type * as e from '#schemas/entities.ts';
-import { entities } from '#schemas/registry.ts';
+import { entities, type EntityName } from '#schemas/registry.ts';
 import { companyAccount, type AccountHistory } from './accounts.ts';
 import { generateActivities } from './activities.ts';
 import { addMonths } from './calendar.ts';
@@ -31,22 +30,11 @@ export interface DemoOptions {
   asOf?: Date;
 }
 
-/** Records per table, keyed by table name, in the shape the ingest accepts. */
-export interface DemoData {
-  customers: z.input<typeof e.customer>[];
-  contacts: z.input<typeof e.contact>[];
-  leads: z.input<typeof e.lead>[];
-  /** Every version of every opportunity, oldest first. */
-  opportunities: z.input<typeof e.opportunity>[];
-  orders: z.input<typeof e.order>[];
-  contracts: z.input<typeof e.contract>[];
-  payments: z.input<typeof e.payment>[];
-  activities: z.input<typeof e.activity>[];
-  tickets: z.input<typeof e.ticket>[];
-  campaigns: z.input<typeof e.campaign>[];
-  campaign_touches: z.input<typeof e.campaignTouch>[];
-  survey_responses: z.input<typeof e.surveyResponse>[];
-}
+/**
+ * Records per table, keyed by table name, in the shape the ingest accepts; derived from the entity
+ * catalogue so a new entity needs no second declaration here. Opportunities hold every version, oldest first.
+ */
+export type DemoData = { [K in EntityName as (typeof entities)[K]['table']]: z.input<(typeof entities)[K]['schema']>[] };
 
 export type DemoTable = keyof DemoData;
 
@@ -129,8 +117,8 @@ export async function writeDemoInput(dir: string, data: DemoData): Promise<Recor
   await mkdir(inputDir, { recursive: true });
   const counts = {} as Record<DemoTable, number>;
   for (const def of Object.values(entities)) {
-    const table = def.table as DemoTable;
-    const rows = data[table] ?? [];
+    const table: DemoTable = def.table;
+    const rows: readonly unknown[] = data[table] ?? [];
     await writeFile(join(inputDir, `${table}.ndjson`), rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length > 0 ? '\n' : ''));
     counts[table] = rows.length;
   }
