@@ -1,7 +1,7 @@
 // Derives columns from the zod schemas: the record columns (DynamoDB/JSON side), the lake columns
 // (personal data hashed or omitted, plus change metadata) and their Glue/Parquet/DuckDB types.
 import type { z } from 'zod';
-import { columnMeta, type ColumnKind, type PiiHandling } from './fields.ts';
+import { columnMeta, type ColumnKind, type NotFuture, type PiiHandling } from './fields.ts';
 import { entities, type AnyEntity, type EntityName } from './registry.ts';
 
 export interface FieldColumn {
@@ -12,6 +12,8 @@ export interface FieldColumn {
   kind: ColumnKind;
   required: boolean;
   pii?: PiiHandling;
+  /** Refused when in the future (beyond the allowed clock skew); applied by validation, which owns the clock. */
+  notFuture?: NotFuture;
   /** Allowed values of an enum field. */
   values?: readonly string[];
 }
@@ -60,7 +62,7 @@ function deriveFieldColumns(schema: z.ZodObject): FieldColumn[] {
     if (!meta) throw new Error(`field ${field} has no column metadata: declare it with a builder from schemas/fields.ts`);
     const def = inner._zod.def as AnyDef;
     const values = def.type === 'enum' && def.entries ? Object.values(def.entries) : undefined;
-    return { field, column: snakeCase(field), kind: meta.kind, required, ...(meta.pii ? { pii: meta.pii } : {}), ...(values ? { values } : {}) };
+    return { field, column: snakeCase(field), kind: meta.kind, required, ...(meta.pii ? { pii: meta.pii } : {}), ...(meta.notFuture ? { notFuture: meta.notFuture } : {}), ...(values ? { values } : {}) };
   });
 }
 

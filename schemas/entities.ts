@@ -12,6 +12,7 @@ import {
   id,
   instant,
   money,
+  name,
   nested,
   personal,
   phone,
@@ -21,7 +22,8 @@ import {
 
 const base = {
   id: id(),
-  updatedAt: instant(),
+  // A version from the future would make every later real update `stale`: refused beyond the clock skew.
+  updatedAt: instant('skew'),
 };
 
 export const CUSTOMER_TIERS = ['bronze', 'silver', 'gold', 'platinum'] as const;
@@ -37,16 +39,16 @@ export const customer = z
   .object({
     ...base,
     kind: choice(['person', 'company']),
-    firstName: personal(text(100)).optional(),
-    lastName: personal(text(100)).optional(),
-    companyName: text(200).optional(),
+    firstName: personal(name(100)).optional(),
+    lastName: personal(name(100)).optional(),
+    companyName: name(200).optional(),
     email: email().optional(),
     phone: phone().optional(),
     street: personal(text(200), 'omit').optional(),
     postalCode: personal(text(20)).optional(),
     city: text(100).optional(),
     country: countryCode().optional(),
-    birthday: personal(calendarDate()).optional(),
+    birthday: personal(calendarDate('past')).optional(),
     tier: choice(CUSTOMER_TIERS).default('bronze'),
     ownerId: id().optional(),
     status: choice(CUSTOMER_STATUSES),
@@ -61,8 +63,8 @@ export const customer = z
 export const contact = z.object({
   ...base,
   customerId: id(),
-  firstName: personal(text(100)).optional(),
-  lastName: personal(text(100)),
+  firstName: personal(name(100)).optional(),
+  lastName: personal(name(100)),
   email: email().optional(),
   phone: phone().optional(),
   title: text(100).optional(),
@@ -72,9 +74,9 @@ export const contact = z.object({
 
 export const lead = z.object({
   ...base,
-  firstName: personal(text(100)).optional(),
-  lastName: personal(text(100)).optional(),
-  companyName: text(200).optional(),
+  firstName: personal(name(100)).optional(),
+  lastName: personal(name(100)).optional(),
+  companyName: name(200).optional(),
   email: email().optional(),
   phone: phone().optional(),
   source: choice(SOURCES),
@@ -91,7 +93,7 @@ export const lead = z.object({
 export const opportunity = z.object({
   ...base,
   customerId: id(),
-  name: text(200),
+  name: name(200),
   stage: choice(OPPORTUNITY_STAGES),
   amount: money(),
   currency: currency(),
@@ -104,11 +106,16 @@ export const opportunity = z.object({
   lossReason: text(200).optional(),
 });
 
-export const lineItem = z.object({
+// Strict: a misspelt field inside a line item is an error, as at the top level.
+export const lineItem = z.strictObject({
   sku: id(),
   quantity: count(1),
   unitPrice: money(),
 });
+
+const cents = (v: number) => Math.round(v * 100);
+// Amounts carry 2 decimals, so sums are exact in cents; one cent of slack absorbs per-line rounding in source systems.
+const withinRounding = (actual: number, expected: number) => Math.abs(cents(actual) - cents(expected)) <= 1;
 
 export const order = z.object({
   ...base,
@@ -124,7 +131,13 @@ export const order = z.object({
   tax: money().default(0),
   total: money(),
   campaignId: id().optional(),
-});
+})
+  .refine((o) => o.itemCount === o.lineItems.reduce((s, l) => s + l.quantity, 0), { path: ['itemCount'], message: 'must equal the sum of the line items\' quantities' })
+  .refine((o) => withinRounding(o.subtotal, o.lineItems.reduce((s, l) => s + cents(l.quantity * l.unitPrice), 0) / 100), {
+    path: ['subtotal'],
+    message: 'must equal the sum of quantity × unitPrice over the line items (within 0.01)',
+  })
+  .refine((o) => withinRounding(o.total, (cents(o.subtotal) - cents(o.discount) + cents(o.tax)) / 100), { path: ['total'], message: 'must equal subtotal − discount + tax (within 0.01)' });
 
 export const contract = z
   .object({
@@ -148,7 +161,8 @@ export const payment = z.object({
   invoiceId: id(),
   orderId: id().optional(),
   contractId: id().optional(),
-  amount: money(),
+  // The one signed amount: a credit note (a refund booked as its own payment) is negative.
+  amount: money({ signed: true }),
   currency: currency(),
   issuedAt: instant(),
   dueDate: calendarDate(),
@@ -192,7 +206,7 @@ export const ticket = z.object({
 
 export const campaign = z.object({
   ...base,
-  name: text(200),
+  name: name(200),
   channel: choice(MARKETING_CHANNELS),
   objective: choice(['awareness', 'acquisition', 'retention', 'reactivation', 'upsell']).optional(),
   budget: money(),

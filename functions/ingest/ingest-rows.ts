@@ -3,10 +3,12 @@
 import type { AnyEntity } from '#schemas/registry.ts';
 import type { RecordWriter, WriteResult } from './record-writer.ts';
 import type { SourceRow } from './record-reader.ts';
-import { validateRecord, type CrmRecord } from './validate.ts';
+import { validateRecord, type CrmRecord, type ValidationOptions } from './validate.ts';
 
 export interface RowError {
   line: number;
+  /** 1-based position of the record in a JSON array (a minified array is all on line 1). */
+  position?: number;
   id?: string;
   field: string;
   message: string;
@@ -34,9 +36,13 @@ export interface IngestOptions {
   maxErrors?: number;
   /** Called for every rejected or failed row, e.g. to stream them into an error file. */
   onError?: (error: RowError, raw?: unknown) => void | Promise<void>;
+  /** The clock and allowed skew for rules about the future. */
+  validation?: ValidationOptions;
 }
 
 export const emptySummary = (): IngestSummary => ({ accepted: 0, rejected: 0, created: 0, updated: 0, unchanged: 0, stale: 0, merged: 0, failed: 0, errors: [] });
+
+const at = (row: { line: number; position?: number }) => (row.position === undefined ? { line: row.line } : { line: row.line, position: row.position });
 
 const idOf = (value: unknown) => {
   const id = (value as { id?: unknown } | null)?.id;
@@ -54,7 +60,7 @@ export async function ingestRows(writer: RecordWriter, entity: AnyEntity, rows: 
     await options.onError?.(error, raw);
   };
 
-  let batch: { line: number; record: CrmRecord; raw: unknown }[] = [];
+  let batch: { line: number; position?: number; record: CrmRecord; raw: unknown }[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
     const current = batch;
@@ -64,7 +70,7 @@ export async function ingestRows(writer: RecordWriter, entity: AnyEntity, rows: 
       const r = results[i]!;
       if (r.status === 'failed') {
         summary.failed++;
-        await report({ line: current[i]!.line, id: current[i]!.record.id, field: '(record)', message: `not stored, ${r.retryable ? 'retry later' : 'will not succeed as is'}: ${r.message}` }, current[i]!.raw);
+        await report({ ...at(current[i]!), id: current[i]!.record.id, field: '(record)', message: `not stored, ${r.retryable ? 'retry later' : 'will not succeed as is'}: ${r.message}` }, current[i]!.raw);
         continue;
       }
       summary.accepted++;
@@ -74,19 +80,19 @@ export async function ingestRows(writer: RecordWriter, entity: AnyEntity, rows: 
   };
 
   for await (const row of rows) {
-    if ('error' in row) {
+    if ('errors' in row) {
       summary.rejected++;
-      await report({ line: row.line, field: '(record)', message: row.error });
+      for (const e of row.errors) await report({ ...at(row), field: e.field, message: e.message });
       continue;
     }
-    const v = validateRecord(entity, row.value);
+    const v = validateRecord(entity, row.value, options.validation);
     if (!v.ok) {
       summary.rejected++;
       const id = idOf(row.value);
-      for (const e of v.errors) await report({ line: row.line, ...(id ? { id } : {}), field: e.field, message: e.message }, row.value);
+      for (const e of v.errors) await report({ ...at(row), ...(id ? { id } : {}), field: e.field, message: e.message }, row.value);
       continue;
     }
-    batch.push({ line: row.line, record: v.record, raw: row.value });
+    batch.push({ ...at(row), record: v.record, raw: row.value });
     if (batch.length >= batchSize) await flush();
   }
   await flush();

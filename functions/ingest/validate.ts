@@ -2,6 +2,7 @@
 // the reason, and normalisation to the stored form (UTC instants, lowercase e-mail).
 import type { z } from 'zod';
 import { fieldColumns } from '#schemas/columns.ts';
+import type { NotFuture } from '#schemas/fields.ts';
 import type { AnyEntity } from '#schemas/registry.ts';
 
 export interface FieldError {
@@ -14,13 +15,46 @@ export type CrmRecord = Record<string, unknown> & { id: string; updatedAt: strin
 
 export type Validation = { ok: true; record: CrmRecord } | { ok: false; errors: FieldError[] };
 
-const fieldSets = new WeakMap<AnyEntity, { known: Set<string>; instants: string[] }>();
+export interface ValidationOptions {
+  /** The clock for rules about the future (`updatedAt`, birthdays); injected so tests can fix it. @default () => new Date() */
+  now?: () => Date;
+  /** How far ahead of `now` an instant may lie (clock skew between systems). @default 1 day, or env CRM_MAX_FUTURE_SKEW_SECONDS */
+  maxFutureSkewMs?: number;
+}
 
-function fieldsOf(entity: AnyEntity) {
+export const DEFAULT_MAX_FUTURE_SKEW_MS = 24 * 60 * 60 * 1000;
+
+/** The allowed skew from `CRM_MAX_FUTURE_SKEW_SECONDS` (Lambda environment or shell), else one day. */
+export function maxFutureSkewFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.CRM_MAX_FUTURE_SKEW_SECONDS;
+  if (raw === undefined || raw === '') return DEFAULT_MAX_FUTURE_SKEW_MS;
+  const seconds = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(seconds)) throw new Error(`CRM_MAX_FUTURE_SKEW_SECONDS must be a whole number of seconds, got "${raw}"`);
+  return seconds * 1000;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Keys that would reach an object's prototype when a consumer copies the record naively. */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+interface FieldSets {
+  known: Set<string>;
+  instants: string[];
+  notFuture: { field: string; rule: NotFuture; kind: string }[];
+}
+
+const fieldSets = new WeakMap<AnyEntity, FieldSets>();
+
+function fieldsOf(entity: AnyEntity): FieldSets {
   let sets = fieldSets.get(entity);
   if (!sets) {
     const cols = fieldColumns(entity.schema);
-    sets = { known: new Set(cols.map((c) => c.field)), instants: cols.filter((c) => c.kind === 'timestamp').map((c) => c.field) };
+    sets = {
+      known: new Set(cols.map((c) => c.field)),
+      instants: cols.filter((c) => c.kind === 'timestamp').map((c) => c.field),
+      notFuture: cols.flatMap((c) => (c.notFuture ? [{ field: c.field, rule: c.notFuture, kind: c.kind }] : [])),
+    };
     fieldSets.set(entity, sets);
   }
   return sets;
@@ -32,23 +66,72 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return issue.message.replace(/^Invalid input: /, '');
 }
 
-export function validateRecord(entity: AnyEntity, input: unknown): Validation {
+/** Reserved keys and strings that are not well-formed Unicode (lone surrogates from `\ud800` escapes), at any depth. */
+function structuralErrors(value: unknown, path: string[], errors: FieldError[]): void {
+  if (typeof value === 'string') {
+    if (LONE_SURROGATE.test(value)) errors.push({ field: path.join('.') || '(record)', message: 'is not valid Unicode text (contains a lone surrogate)' });
+    return;
+  }
+  if (typeof value !== 'object' || value === null) return;
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => structuralErrors(v, [...path, String(i)], errors));
+    return;
+  }
+  for (const key of Object.keys(value)) {
+    if (RESERVED_KEYS.has(key)) errors.push({ field: [...path, key].join('.'), message: 'is a reserved name and never a field' });
+    else structuralErrors((value as Record<string, unknown>)[key], [...path, key], errors);
+  }
+}
+
+const describeSkew = (ms: number) =>
+  ms % 86_400_000 === 0 ? `${ms / 86_400_000} day${ms === 86_400_000 ? '' : 's'}` : ms % 3_600_000 === 0 ? `${ms / 3_600_000} h` : `${ms / 1000} s`;
+
+/** The rules about the future, on already parsed values (instants checked after parsing, so they are valid). */
+function futureErrors(record: Record<string, unknown>, rules: FieldSets['notFuture'], options: ValidationOptions): FieldError[] {
+  if (rules.length === 0) return [];
+  const now = (options.now ?? (() => new Date()))().getTime();
+  const skew = options.maxFutureSkewMs ?? maxFutureSkewFromEnv();
+  const latest = new Date(now + skew);
+  const errors: FieldError[] = [];
+  for (const { field, kind } of rules) {
+    const v = record[field];
+    if (typeof v !== 'string') continue;
+    if (kind === 'date') {
+      // A calendar date has no zone: refused only when it is after today everywhere (UTC date of now + skew).
+      if (v > latest.toISOString().slice(0, 10)) errors.push({ field, message: `must not be in the future (latest allowed ${latest.toISOString().slice(0, 10)})` });
+    } else if (Date.parse(v) > latest.getTime()) {
+      errors.push({ field, message: `must not be more than ${describeSkew(skew)} in the future (latest allowed ${latest.toISOString()})` });
+    }
+  }
+  return errors;
+}
+
+export function validateRecord(entity: AnyEntity, input: unknown, options: ValidationOptions = {}): Validation {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return { ok: false, errors: [{ field: '(record)', message: `must be a JSON object, got ${Array.isArray(input) ? 'an array' : input === null ? 'null' : typeof input}` }] };
   }
-  const { known, instants } = fieldsOf(entity);
+  const sets = fieldsOf(entity);
+  const errors: FieldError[] = [];
+  structuralErrors(input, [], errors);
   // Unknown fields are rejected rather than silently dropped: a misspelt field would otherwise lose data.
-  const unknown = Object.keys(input).filter((k) => !known.has(k));
+  for (const k of Object.keys(input)) if (!sets.known.has(k) && !RESERVED_KEYS.has(k)) errors.push({ field: k, message: `is not a field of ${entity.name}` });
   const parsed = entity.schema.safeParse(input);
-  const errors: FieldError[] = unknown.map((k) => ({ field: k, message: `is not a field of ${entity.name}` }));
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      errors.push({ field: issue.path.length ? issue.path.join('.') : '(record)', message: describeIssue(issue) });
+      const at = issue.path.map(String);
+      // Nested objects are strict: name each unknown key (`lineItems.0.colour`), as at the top level.
+      if (issue.code === 'unrecognized_keys') {
+        for (const key of issue.keys) if (!RESERVED_KEYS.has(key)) errors.push({ field: [...at, key].join('.'), message: `is not a field of ${at.filter((p) => !/^\d+$/.test(p)).join('.') || entity.name}` });
+        continue;
+      }
+      errors.push({ field: at.length ? at.join('.') : '(record)', message: describeIssue(issue) });
     }
   }
   if (errors.length || !parsed.success) return { ok: false, errors };
   const record = parsed.data as CrmRecord;
-  for (const f of instants) {
+  const late = futureErrors(record, sets.notFuture, options);
+  if (late.length) return { ok: false, errors: late };
+  for (const f of sets.instants) {
     const v = record[f];
     if (typeof v === 'string') record[f] = new Date(v).toISOString();
   }

@@ -80,7 +80,14 @@ describe('RecordWriter under faults', () => {
     ddb
       .on(BatchGetItemCommand)
       .resolvesOnce({ Responses: { t: [] } })
-      .resolves({ Responses: { t: [marshall({ pk: 'IDENTITY#leads#email#ann@example.com', sk: 'IDENTITY', targetId: 'l-first' })] } });
+      .resolves({
+        Responses: {
+          t: [
+            marshall({ pk: 'IDENTITY#leads#email#ann@example.com', sk: 'IDENTITY', targetId: 'l-first' }),
+            marshall({ pk: 'leads#l-first', sk: 'RECORD', id: 'l-first', rev: 1, version: '2023-12-01T00:00:00.000Z#00', data: { ...lead('l-first', 'ann@example.com'), createdAt: '2023-12-01T00:00:00.000Z' }, identityPks: ['IDENTITY#leads#email#ann@example.com'] }),
+          ],
+        },
+      });
     ddb
       .on(TransactWriteItemsCommand)
       .rejectsOnce(new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }] }))
@@ -89,6 +96,9 @@ describe('RecordWriter under faults', () => {
     expect(result).toMatchObject({ status: 'updated', id: 'l-first', mergedInto: 'l-first' });
     const second = ddb.commandCalls(TransactWriteItemsCommand)[1]!.args[0].input.TransactItems!;
     expect(second[0]!.Put!.Item!.pk).toEqual({ S: 'leads#l-first' });
+    // Only if nobody merged into l-first in between (its rev is still the one read).
+    expect(second[0]!.Put!.ConditionExpression).toBe('#rev = :rev');
+    expect(second[0]!.Put!.ExpressionAttributeValues).toEqual({ ':rev': { N: '1' } });
     // The alias remembers that l-second now lives in l-first.
     expect(second.some((t) => t.Put?.Item?.pk?.S === 'ALIAS#leads#l-second')).toBe(true);
   });
@@ -143,7 +153,7 @@ describe('HTTP ingest when every write is throttled', () => {
     ddb.on(BatchGetItemCommand).resolves({ Responses: { t: [] } });
     ddb.on(PutItemCommand).rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
     const body = JSON.stringify([{ id: 'o1', updatedAt: '2024-01-01T00:00:00Z', customerId: 'c1', orderedAt: '2024-01-01T00:00:00Z', status: 'placed', channel: 'web', currency: 'EUR', lineItems: [{ sku: 'a', quantity: 1, unitPrice: 1 }], itemCount: 1, subtotal: 1, total: 1 }]);
-    const res = await handleIngestRequest(writer(), { pathParameters: { entity: 'orders' }, body, isBase64Encoded: false } as never);
+    const res = await handleIngestRequest(writer(), { requestContext: { http: { method: 'POST' } }, headers: { 'content-type': 'application/json' }, pathParameters: { entity: 'orders' }, body, isBase64Encoded: false } as never);
     expect(res.statusCode).toBe(503);
     expect(res.headers?.['retry-after']).toBe('2');
     expect(JSON.parse(res.body!).results[0]).toMatchObject({ status: 'failed', retryable: true });

@@ -33,7 +33,7 @@ afterAll(async () => {
 });
 
 const request = (entity: string, body: unknown, raw?: string): APIGatewayProxyEventV2 =>
-  ({ pathParameters: { entity }, body: raw ?? JSON.stringify(body), isBase64Encoded: false }) as unknown as APIGatewayProxyEventV2;
+  ({ requestContext: { http: { method: 'POST' } }, headers: { 'content-type': 'application/json' }, pathParameters: { entity }, body: raw ?? JSON.stringify(body), isBase64Encoded: false }) as unknown as APIGatewayProxyEventV2;
 
 const ticket = (id: string, over: Record<string, unknown> = {}) => ({ id, updatedAt: '2026-01-02T00:00:00Z', customerId: 'c-1', priority: 'high', status: 'open', category: 'billing', channel: 'email', openedAt: '2026-01-02T00:00:00Z', ...over });
 

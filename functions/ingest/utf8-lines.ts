@@ -1,0 +1,80 @@
+// Strict UTF-8 for every input format: bytes are split into lines first (0x0A never occurs inside a
+// multi-byte character), each line is decoded on its own with a fatal decoder, so a character across
+// a chunk boundary is never damaged and an invalid byte is an error naming its line, never U+FFFD.
+import type { Readable } from 'node:stream';
+
+export type TextLine = { line: number; text: string } | { line: number; invalid: string };
+
+const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** Byte offset of the first byte that does not start a well-formed UTF-8 sequence, or -1 (RFC 3629, table 3-7 of Unicode). */
+export function invalidUtf8Offset(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i]!;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    const n = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : 0;
+    if (n === 0 || i + n > b.length - 1) return i;
+    const c1 = b[i + 1]!;
+    // Overlong forms, UTF-16 surrogates and code points above U+10FFFF.
+    if ((c === 0xe0 && c1 < 0xa0) || (c === 0xed && c1 > 0x9f) || (c === 0xf0 && c1 < 0x90) || (c === 0xf4 && c1 > 0x8f)) return i;
+    for (let k = 1; k <= n; k++) if ((b[i + k]! & 0xc0) !== 0x80) return i;
+    i += n + 1;
+  }
+  return -1;
+}
+
+/** Decodes strictly; on invalid UTF-8 returns the reason with the byte and its 1-based line and column within `bytes`. */
+export function decodeUtf8(bytes: Uint8Array): { text: string } | { invalid: string; lineOffset: number } {
+  try {
+    return { text: strict.decode(bytes) };
+  } catch {
+    const at = Math.max(0, invalidUtf8Offset(bytes));
+    let lineOffset = 0;
+    let lineStart = 0;
+    for (let i = 0; i < at; i++) {
+      if (bytes[i] === 0x0a) {
+        lineOffset++;
+        lineStart = i + 1;
+      }
+    }
+    const byte = bytes[at] ?? 0;
+    return { invalid: `is not valid UTF-8 (byte 0x${byte.toString(16).toUpperCase().padStart(2, '0')} at column ${at - lineStart + 1}): save the file as UTF-8`, lineOffset };
+  }
+}
+
+const isBom = (b: Uint8Array) => b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
+
+/** Lines of a byte stream, 1-based; CR before LF dropped; a UTF-8 byte order mark at the very start skipped. */
+export async function* utf8Lines(input: Readable): AsyncGenerator<TextLine> {
+  let carry: Buffer[] = [];
+  let line = 0;
+  const emit = (bytes: Buffer): TextLine => {
+    line++;
+    let b = bytes;
+    if (line === 1 && isBom(b)) b = b.subarray(3);
+    if (b.length > 0 && b[b.length - 1] === 0x0d) b = b.subarray(0, b.length - 1);
+    const d = decodeUtf8(b);
+    return 'text' in d ? { line, text: d.text } : { line, invalid: d.invalid };
+  };
+  for await (const chunk of input) {
+    const buf: Buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer);
+    let start = 0;
+    for (;;) {
+      const nl = buf.indexOf(0x0a, start);
+      if (nl < 0) {
+        if (start < buf.length) carry.push(buf.subarray(start));
+        break;
+      }
+      const piece = buf.subarray(start, nl);
+      const bytes = carry.length ? Buffer.concat([...carry, piece]) : piece;
+      carry = [];
+      yield emit(bytes);
+      start = nl + 1;
+    }
+  }
+  if (carry.length) yield emit(Buffer.concat(carry));
+}
