@@ -24,8 +24,32 @@ export async function resolveCustomerId(client: DynamoDBClient, tableName: strin
   return (res.Item?.targetId?.S as string | undefined) ?? customerId;
 }
 
+/**
+ * A customer's records: one Query on the survivor's item collection, then one Query per id merged into
+ * it (in parallel), because records written before a merge stay indexed under the id they named; their
+ * `customerId` is re-pointed here, on read. Bounded: 1 + (number of merged twins) requests.
+ */
 export async function loadCustomerItems(client: DynamoDBClient, tableName: string, customerId: string): Promise<Map<string, Rec[]>> {
   const byEntity = new Map<string, Rec[]>();
+  const own = await queryCollection(client, tableName, customerId);
+  const customerItem = own.find((i) => i.entity === entities.customer.name && i.sk === TABLE_DESIGN.recordSortKey && i.id === customerId);
+  const mergedIds = (customerItem?.mergedIds as string[] | undefined) ?? [];
+  const merged = new Set(mergedIds);
+  const items = [...own, ...(await Promise.all(mergedIds.map((id) => queryCollection(client, tableName, id)))).flat()];
+  for (const item of items) {
+    const entity = String(item.entity);
+    const data = inSchemaOrder(entity, item[TABLE_DESIGN.dataAttribute] as Rec);
+    const field = findEntity(entity)?.customerField;
+    if (field && field !== 'id' && merged.has(String(data[field]))) data[field] = customerId;
+    const list = byEntity.get(entity) ?? [];
+    list.push(data);
+    byEntity.set(entity, list);
+  }
+  return byEntity;
+}
+
+async function queryCollection(client: DynamoDBClient, tableName: string, customerId: string): Promise<Rec[]> {
+  const out: Rec[] = [];
   let start: Record<string, never> | undefined;
   do {
     const res = await client.send(
@@ -38,16 +62,10 @@ export async function loadCustomerItems(client: DynamoDBClient, tableName: strin
         ExclusiveStartKey: start,
       }),
     );
-    for (const item of res.Items ?? []) {
-      const { entity, [TABLE_DESIGN.dataAttribute]: stored } = unmarshall(item) as { entity: string; data: Rec };
-      const data = inSchemaOrder(entity, stored);
-      const list = byEntity.get(entity) ?? [];
-      list.push(data);
-      byEntity.set(entity, list);
-    }
+    for (const item of res.Items ?? []) out.push(unmarshall(item));
     start = res.LastEvaluatedKey as typeof start;
   } while (start);
-  return byEntity;
+  return out;
 }
 
 /** DynamoDB maps come back in no particular order; show fields in the order the schema declares them. */

@@ -4,7 +4,6 @@ import {
   BatchGetItemCommand,
   ConditionalCheckFailedException,
   PutItemCommand,
-  TransactionCanceledException,
   TransactWriteItemsCommand,
   type AttributeValue,
   type DynamoDBClient,
@@ -12,10 +11,11 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { entities, type AnyEntity } from '#schemas/registry.ts';
-import { aliasKey, customerCollectionKey, identityKey, recordKey, TABLE_DESIGN } from '#lib/table/design.ts';
+import { aliasKey, customerCollectionKey, identityKey, recordKey, TABLE_DESIGN, tombstoneKey } from '#lib/table/design.ts';
 import type { CrmRecord } from './validate.ts';
 import { identityValue, recordVersion } from './version.ts';
 import { groupsSharingKeys, mapPool, wavesById } from './write-order.ts';
+import { planMerge, type MergePlan, type StoredPerson } from './person-merge.ts';
 
 export type WriteStatus = 'created' | 'updated' | 'unchanged' | 'stale' | 'failed';
 
@@ -79,6 +79,7 @@ export class RecordWriter {
   private readonly maxAttempts: number;
   private readonly backoffMs: number;
   private readonly writeGroupSize: number;
+  private readonly sentVersions = new WeakMap<CrmRecord, string>();
 
   constructor(options: RecordWriterOptions) {
     this.client = options.client;
@@ -89,9 +90,16 @@ export class RecordWriter {
     this.writeGroupSize = Math.min(100, Math.max(1, options.writeGroupSize ?? 1));
   }
 
+  private versionOf(record: CrmRecord): string {
+    return this.sentVersions.get(record) ?? recordVersion(record);
+  }
+
   /** Writes records of one entity; results are in input order. */
   async write(entity: AnyEntity, records: CrmRecord[]): Promise<WriteResult[]> {
     if (records.length === 0) return [];
+    // Versions hash the record as sent, before a merged customer id is re-pointed: a re-send is a no-op
+    // whether or not a merge happened in between.
+    for (const r of records) this.sentVersions.set(r, recordVersion(r));
     try {
       await this.resolveMergedCustomers(entity, records);
     } catch (err) {
@@ -144,7 +152,7 @@ export class RecordWriter {
       for (const index of wave) {
         const record = records[index]!;
         const key = keyId(recordKey(entity.table, record.id));
-        const version = recordVersion(record);
+        const version = this.versionOf(record);
         const current = latest.get(key);
         if (current !== undefined && current >= version) results[index] = { status: current === version ? 'unchanged' : 'stale', id: record.id, version };
         else pending.push({ index, record, version, exists: current !== undefined });
@@ -271,66 +279,109 @@ export class RecordWriter {
   }
 
   /**
-   * People: an id merged earlier goes to its survivor; a new id whose e-mail or phone already belongs
-   * to someone is stored as that person (and remembered as an alias); identity claims are written in
-   * the same transaction as the record, so two concurrent twins cannot both win.
+   * People: the sent record joins the cluster of every stored person it shares an id, alias, e-mail or
+   * phone with; `planMerge` decides the survivor and content (see person-merge.ts). The survivor's item,
+   * the demoted survivors' deletions, the aliases and the identities are written in one transaction,
+   * conditioned on what was read (`rev`, absent keys), so concurrent writers re-read and converge.
    */
   private async writePerson(entity: AnyEntity, sent: CrmRecord): Promise<WriteResult> {
     const identities = this.identityKeys(entity, sent);
+    const sentVersion = this.versionOf(sent);
+    const table = entity.table;
 
     for (let attempt = 0; ; attempt++) {
-      const own = recordKey(entity.table, sent.id);
-      const alias = aliasKey(entity.table, sent.id);
-      const found = await this.batchGet([own, alias, ...identities]);
-      const aliasTarget = found.get(keyId(alias))?.targetId as string | undefined;
-      const exists = found.has(keyId(own));
-      const owners = identities.map((k) => found.get(keyId(k))?.targetId as string | undefined);
-      const targetId = aliasTarget ?? (exists ? sent.id : (owners.find((o) => o !== undefined) ?? sent.id));
-      const record = targetId === sent.id ? sent : { ...sent, id: targetId };
-      const version = recordVersion(record);
-
-      const items: TransactWriteItem[] = [
-        {
-          Put: { ...this.conditionalPut(entity, record, version), ReturnValuesOnConditionCheckFailure: 'ALL_OLD' },
-        },
-      ];
-      // Claim unowned identities; identities owned by somebody else are left alone (no stealing).
-      identities.forEach((k, i) => {
-        if (owners[i] !== undefined) return;
-        items.push({
-          Put: {
-            TableName: this.tableName,
-            Item: marshall({ ...k, targetId, entity: entity.name }),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        });
-      });
-      if (targetId !== sent.id && !aliasTarget) {
-        items.push({
-          Put: {
-            TableName: this.tableName,
-            Item: marshall({ ...alias, targetId, entity: entity.name }),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        });
+      const own = recordKey(table, sent.id);
+      const alias = aliasKey(table, sent.id);
+      const tombstone = tombstoneKey(table, sent.id);
+      const found = await this.batchGet([own, alias, tombstone, ...identities]);
+      if (found.has(keyId(tombstone))) {
+        return { status: 'failed', id: sent.id, retryable: false, message: `Erased: ${entity.name} ${sent.id} was erased on request and is not stored again` };
       }
-      const merged = targetId !== sent.id ? { mergedInto: targetId } : {};
+      const sentAliasTarget = found.get(keyId(alias))?.targetId as string | undefined;
+      const identityOwners = new Map<string, string>();
+      for (const k of identities) {
+        const owner = found.get(keyId(k))?.targetId as string | undefined;
+        if (owner !== undefined) identityOwners.set(k.pk, owner);
+      }
+      const start = [...(found.has(keyId(own)) ? [sent.id] : []), ...(sentAliasTarget ? [sentAliasTarget] : []), ...identityOwners.values()];
+      const candidates = await this.loadSurvivors(table, start, found);
+      const plan = planMerge({ sent, sentVersion, sentIdentityPks: identities.map((k) => k.pk), identityOwners, candidates, ...(sentAliasTarget ? { sentAliasTarget } : {}) });
+      const result: WriteResult = { status: plan.status, id: plan.survivorId, version: sentVersion, ...(plan.survivorId !== sent.id ? { mergedInto: plan.survivorId } : {}) };
+      if (plan.noop) return result;
+
       try {
-        await this.client.send(new TransactWriteItemsCommand({ TransactItems: items }));
-        const recordExisted = found.has(keyId(recordKey(entity.table, targetId))) || (targetId !== sent.id);
-        return { status: recordExisted ? 'updated' : 'created', id: targetId, version, ...merged };
+        await this.client.send(new TransactWriteItemsCommand({ TransactItems: this.mergeItems(entity, plan) }));
+        return result;
       } catch (err) {
-        if (!(err instanceof TransactionCanceledException) && (err as Error).name !== 'TransactionCanceledException') throw err;
-        const reasons = (err as TransactionCanceledException).CancellationReasons ?? [];
-        const recordReason = reasons[0];
-        const identityRace = reasons.slice(1).some((r) => r?.Code === 'ConditionalCheckFailed');
-        if (recordReason?.Code === 'ConditionalCheckFailed' && !identityRace) {
-          return { ...this.outcomeFromOld(targetId, version, recordReason.Item), ...merged };
-        }
-        // Another writer claimed an identity (or the record) in between: read again and re-decide.
+        const name = (err as Error).name;
+        if (name !== 'TransactionCanceledException' && name !== 'TransactionConflictException') throw err;
+        // Another writer changed the cluster in between: read again and re-decide.
         if (attempt + 1 >= this.maxAttempts) throw err;
-        await sleep(this.backoffMs * 2 ** attempt);
+        await sleep(this.backoffMs * 2 ** attempt * (0.5 + Math.random()));
       }
     }
+  }
+
+  /** The stored survivors behind some ids: an id without a record item is followed through its alias (a few hops at most). */
+  private async loadSurvivors(table: string, ids: string[], known: Map<string, Record<string, unknown>>): Promise<StoredPerson[]> {
+    const out = new Map<string, StoredPerson>();
+    const seen = new Set<string>();
+    let pending = [...new Set(ids)];
+    for (let hop = 0; pending.length > 0 && hop < 4; hop++) {
+      pending.forEach((id) => seen.add(id));
+      const missing = pending.flatMap((id) => [recordKey(table, id), aliasKey(table, id)]).filter((k) => !known.has(keyId(k)));
+      const read = missing.length ? await this.batchGet(missing) : new Map<string, Record<string, unknown>>();
+      const get = (k: Key) => known.get(keyId(k)) ?? read.get(keyId(k));
+      const next: string[] = [];
+      for (const id of pending) {
+        const item = get(recordKey(table, id));
+        if (item) {
+          out.set(id, {
+            id,
+            data: item[TABLE_DESIGN.dataAttribute] as CrmRecord,
+            version: item[TABLE_DESIGN.versionAttribute] as string,
+            ...(typeof item.rev === 'number' ? { rev: item.rev } : {}),
+            mergedIds: (item.mergedIds as string[] | undefined) ?? [],
+            identityPks: (item.identityPks as string[] | undefined) ?? [],
+          });
+          continue;
+        }
+        const target = get(aliasKey(table, id))?.targetId as string | undefined;
+        if (target && !seen.has(target)) next.push(target);
+      }
+      pending = [...new Set(next)];
+    }
+    return [...out.values()];
+  }
+
+  private mergeItems(entity: AnyEntity, plan: MergePlan): TransactWriteItem[] {
+    const table = entity.table;
+    const revCondition = (p: StoredPerson | undefined) =>
+      p === undefined
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : p.rev === undefined
+          ? { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#rev)', ExpressionAttributeNames: { '#rev': 'rev' } }
+          : { ConditionExpression: '#rev = :rev', ExpressionAttributeNames: { '#rev': 'rev' }, ExpressionAttributeValues: { ':rev': { N: String(p.rev) } } };
+    const survivor = this.item(entity, plan.data, plan.version);
+    survivor.rev = { N: String((plan.previous?.rev ?? 0) + 1) };
+    if (plan.mergedIds.length) survivor.mergedIds = { L: plan.mergedIds.map((S) => ({ S })) };
+    if (plan.identityPks.length) survivor.identityPks = { L: plan.identityPks.map((S) => ({ S })) };
+    const items: TransactWriteItem[] = [{ Put: { TableName: this.tableName, Item: survivor, ...revCondition(plan.previous) } }];
+    for (const d of plan.demoted) items.push({ Delete: { TableName: this.tableName, Key: marshall(recordKey(table, d.id)), ...revCondition(d) } });
+    for (const id of plan.aliases) items.push({ Put: { TableName: this.tableName, Item: marshall({ ...aliasKey(table, id), targetId: plan.survivorId, entity: entity.name }) } });
+    if (plan.dropSurvivorAlias) items.push({ Delete: { TableName: this.tableName, Key: marshall(aliasKey(table, plan.survivorId)) } });
+    for (const { pk, claim } of plan.identities) {
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: marshall({ pk, sk: TABLE_DESIGN.identitySortKey, targetId: plan.survivorId, entity: entity.name }),
+          ...(claim ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}),
+        },
+      });
+    }
+    if (items.length > 100) {
+      throw new Error(`merging ${entity.name} ${plan.survivorId} touches ${items.length} items, more than one transaction holds (100): the cluster of twins is too large to merge automatically`);
+    }
+    return items;
   }
 }

@@ -23,7 +23,7 @@ const OPS = { INSERT: 'insert', MODIFY: 'modify', REMOVE: 'remove' } as const;
 
 type Image = { [key: string]: AttributeValue };
 
-/** Returns undefined for items that are not records (identities, aliases). */
+/** Returns undefined for items that are not records (identities, aliases) and for bookkeeping-only modifications. */
 export function toChange(record: DynamoDBRecord): Change | undefined {
   const ddb = record.dynamodb;
   if (!ddb?.SequenceNumber || !record.eventName) return undefined;
@@ -31,6 +31,8 @@ export function toChange(record: DynamoDBRecord): Change | undefined {
   const oldImage = ddb.OldImage ? unmarshall(ddb.OldImage as Image) : undefined;
   const image = newImage ?? oldImage;
   if (!image || image.sk !== TABLE_DESIGN.recordSortKey) return undefined;
+  // A person's merge bookkeeping (merged ids, identities, rev) changed but not the record: no change to publish.
+  if (record.eventName === 'MODIFY' && newImage && oldImage && newImage[TABLE_DESIGN.versionAttribute] === oldImage[TABLE_DESIGN.versionAttribute]) return undefined;
   const entity = findEntity(String(image.entity));
   if (!entity) throw new Error(`stream record ${ddb.SequenceNumber} has unknown entity "${image.entity}"`);
   const seconds = ddb.ApproximateCreationDateTime ?? Date.now() / 1000;
