@@ -80,7 +80,9 @@ export async function handleIngestRequest(writer: RecordWriter, event: APIGatewa
   }
   const records = Array.isArray(body) ? body : typeof body === 'object' && body !== null && 'records' in body ? (body as { records: unknown }).records : undefined;
   if (!Array.isArray(records)) {
-    const got = body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body === 'object' ? `an object with ${Object.keys(body as object).length ? `keys ${Object.keys(body as object).slice(0, 5).map((k) => JSON.stringify(k)).join(', ')}` : 'no keys'} but no "records" array` : `a ${typeof body}`;
+    const keys = typeof body === 'object' && body !== null ? Object.keys(body) : [];
+    const got =
+      body === null ? 'null' : typeof body !== 'object' ? `a ${typeof body}` : keys.includes('records') ? `"records" that is not an array` : `an object with ${keys.length ? `keys ${keys.slice(0, 5).map((k) => JSON.stringify(k)).join(', ')}` : 'no keys'} but no "records" array`;
     return problem(400, 'MalformedBody', `body must be a JSON array of records or an object {"records": [...]}, got ${got}`);
   }
   if (records.length === 0) return problem(400, 'MalformedBody', 'the batch is empty');

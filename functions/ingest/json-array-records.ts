@@ -104,7 +104,9 @@ export async function* jsonArrayRecords(input: Readable): AsyncGenerator<SourceR
     const element = Buffer.concat(pieces);
     yield depth === 0 && !inString ? parseElement(element, startLine, undefined) : { line: startLine, errors: [{ field: '(record)', message: 'is cut off: the file ends inside the record' }] };
   } else if (top === 'array') {
-    if (inElement) yield { line: startLine, position: ++position, errors: [{ field: '(record)', message: 'is cut off: the file ends inside this record' }] };
-    else yield { line, errors: [{ field: '(file)', message: 'ends before the JSON array is closed with ]' }] };
+    // A last element that is complete is kept; the missing bracket is reported either way.
+    if (inElement && depth === 0 && !inString) yield parseElement(Buffer.concat(pieces), startLine, ++position);
+    else if (inElement) yield { line: startLine, position: ++position, errors: [{ field: '(record)', message: 'is cut off: the file ends inside this record' }] };
+    yield { line, errors: [{ field: '(file)', message: 'ends before the JSON array is closed with ]' }] };
   }
 }
