@@ -192,6 +192,6 @@ export async function* csvRecords(input: Readable, entity: AnyEntity): AsyncGene
       if (c.error) errors.push({ field: header.names[i]!, message: c.error });
       else if (c.value !== undefined) value[header.names[i]!] = c.value;
     }
-    yield errors.length ? { line: line.line, errors } : { line: line.line, value };
+    yield errors.length ? { line: line.line, value, cellErrors: errors } : { line: line.line, value };
   }
 }

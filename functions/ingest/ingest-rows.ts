@@ -86,10 +86,13 @@ export async function ingestRows(writer: RecordWriter, entity: AnyEntity, rows: 
       continue;
     }
     const v = validateRecord(entity, row.value, options.validation);
-    if (!v.ok) {
+    const cellErrors = row.cellErrors ?? [];
+    if (!v.ok || cellErrors.length) {
       summary.rejected++;
       const id = idOf(row.value);
-      for (const e of v.errors) await report({ ...at(row), ...(id ? { id } : {}), field: e.field, message: e.message }, row.value);
+      // A cell that could not be converted was left out of the record: its own error replaces "is required".
+      const errors = [...cellErrors, ...(v.ok ? [] : v.errors.filter((e) => !cellErrors.some((c) => c.field === e.field)))];
+      for (const e of errors) await report({ ...at(row), ...(id ? { id } : {}), field: e.field, message: e.message }, row.value);
       continue;
     }
     batch.push({ ...at(row), record: v.record, raw: row.value });

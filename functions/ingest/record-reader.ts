@@ -11,7 +11,9 @@ import { jsonArrayRecords } from './json-array-records.ts';
 export type InputFormat = 'ndjson' | 'csv' | 'json';
 
 /** A record read from a file, or why it could not be read. `(file)` errors end the file: nothing after them is read. */
-export type SourceRow = { line: number; position?: number; value: unknown } | { line: number; position?: number; errors: FieldError[] };
+export type SourceRow =
+  | { line: number; position?: number; value: unknown; /** Cells that could not be converted (CSV): the record is rejected, other fields still checked. */ cellErrors?: FieldError[] }
+  | { line: number; position?: number; errors: FieldError[] };
 
 export function formatFromName(name: string): InputFormat | undefined {
   const lower = name.toLowerCase().replace(/\.gz$/, '');

@@ -100,7 +100,7 @@ describe('crm ingest and crm query on the local stack', () => {
     expect(r.json().errors).toEqual(
       expect.arrayContaining([
         { line: 3, id: 'cmp-2', field: 'channel', message: expect.stringMatching(/must be one of/) },
-        { line: 3, id: 'cmp-2', field: 'budget', message: expect.stringMatching(/expected number/) },
+        { line: 3, id: 'cmp-2', field: 'budget', message: expect.stringMatching(/must be a decimal number/) },
       ]),
     );
     const rows = (await crm('query', 'SELECT name, budget, start_date FROM campaigns', '--dir', dir, '--format', 'json')).json();
