@@ -38,7 +38,8 @@ export function domainEvents(change: Change, hash: Pseudonymize): BusEvent[] {
     updatedAt: String(record?.updatedAt),
     changedFields: changedFields(change),
     ...(change.current ? { current: safeRecord(entity, change.current, hash) } : {}),
-    ...(change.previous ? { previous: safeRecord(entity, change.previous, hash) } : {}),
+    // A removal (erasure, or a twin merged away) carries no hashes of the removed person's data.
+    ...(change.previous ? { previous: safeRecord(entity, change.previous, hash, { withoutHashes: change.op === 'remove' }) } : {}),
     seq: change.seq,
   };
   const time = change.changedAt.toISOString();

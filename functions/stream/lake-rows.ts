@@ -27,11 +27,12 @@ function lakeValue(column: LakeColumn, value: unknown, hash: Pseudonymize): unkn
 }
 
 export function toLakeRow(change: Change, hash: Pseudonymize): LakeRow {
-  // A removal keeps the last known values, so the tombstone still says what was erased (pseudonymously).
+  // A removal keeps the last known business values, so the tombstone still says what was removed, but no
+  // hash of personal data: removals come from erasure (and merges), and the hash would link back.
   const record = (change.current ?? change.previous ?? {}) as Record<string, unknown>;
   const row: LakeRow = {};
   for (const column of lakeColumns(change.entity)) {
-    if (column.field) row[column.column] = lakeValue(column, record[column.field], hash);
+    if (column.field) row[column.column] = column.hashed && change.op === 'remove' ? null : lakeValue(column, record[column.field], hash);
   }
   row.op = change.op;
   row.version = change.version;
@@ -41,13 +42,13 @@ export function toLakeRow(change: Change, hash: Pseudonymize): LakeRow {
 }
 
 /** The record as domain events carry it: personal fields become `<field>Hash` or are left out. */
-export function safeRecord(entity: AnyEntity, record: Record<string, unknown> | undefined, hash: Pseudonymize): Record<string, unknown> | undefined {
+export function safeRecord(entity: AnyEntity, record: Record<string, unknown> | undefined, hash: Pseudonymize, options: { withoutHashes?: boolean } = {}): Record<string, unknown> | undefined {
   if (!record) return undefined;
   const out: Record<string, unknown> = {};
   for (const c of fieldColumns(entity.schema)) {
     const value = record[c.field];
     if (value === undefined) continue;
-    if (c.pii === 'omit') continue;
+    if (c.pii === 'omit' || (c.pii === 'hash' && options.withoutHashes)) continue;
     if (c.pii === 'hash') out[`${c.field}Hash`] = hash(c.field, value);
     else out[c.field] = value;
   }

@@ -8,6 +8,7 @@ import { queryCommand } from './query-command.ts';
 import { customerCommand } from './customer-command.ts';
 import { rulesCommand } from './rules-command.ts';
 import { reportCommand } from './report-command.ts';
+import { eraseCommand } from './erase-command.ts';
 
 export type Options = Record<string, string | boolean | undefined>;
 export type Command = (positionals: string[], options: Options) => Promise<number>;
@@ -19,6 +20,7 @@ const commands: Record<string, { options: ParseArgsConfig['options']; run: Comma
   ingest: { options: { ...common, entity: { type: 'string' }, format: { type: 'string' } }, run: ingestCommand },
   query: { options: { ...common, format: { type: 'string', default: 'table' } }, run: queryCommand },
   customer: { options: { ...common }, run: customerCommand },
+  erase: { options: { ...common }, run: eraseCommand },
   rules: { options: { ...common, cases: { type: 'string' } }, run: rulesCommand },
   report: { options: { ...common, 'as-of': { type: 'string' } }, run: reportCommand },
 };

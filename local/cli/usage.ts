@@ -17,6 +17,10 @@ commands:
            (summary.json, dashboard.html, <table>/<table>.parquet); query them as NAME_<table>
   customer ID [--dir D]
            the customer 360 profile as JSON
+  erase    CUSTOMER_ID [--dir D]
+           erase a customer (with merged twins, contacts and leads): personal data deleted from the table,
+           tombstones and an audit record written, lake and event-log hashes removed; prints a JSON summary
+           exit 0 erased (or already erased), 1 no such customer
   rules    test --cases FILE
            test EventBridge event patterns: FILE is a JSON array of {name, pattern, event}; prints
            [{name, result}] with result match, no-match or invalid

@@ -1,7 +1,7 @@
 // Runs AWS's DynamoDB Local (a JVM) for the local mode: one process per state dir, tables kept in
 // `<dir>/dynamodb/shared-local-instance.db`, stopped cleanly so SQLite closes its files.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { DynamoDBClient, ListTablesCommand, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
@@ -59,7 +59,10 @@ export function localClientConfig(endpoint: string, maxAttempts = 3): LocalClien
 
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise<DynamoDbLocal> {
   const dbPath = resolve(options.dir, 'dynamodb');
-  mkdirSync(dbPath, { recursive: true });
+  // The database holds personal data in clear: owner-only, like the pseudonym key (also for an older folder).
+  mkdirSync(dbPath, { recursive: true, mode: 0o700 });
+  chmodSync(dbPath, 0o700);
+  restrictFiles(dbPath);
   const { jar, launcher } = options.jarPath ? { jar: options.jarPath, launcher: undefined } : await fetchJar();
   const lockFile = join(dbPath, 'emulator.lock');
   acquireLock(lockFile, dbPath);
@@ -119,6 +122,7 @@ async function launch(o: DynamoDbLocalOptions & { jar: string; launcher: string 
     });
   }
   writeLock(o.lockFile, { pid: process.pid, javaPid: child.pid, port: o.port, startedAt: new Date().toISOString() });
+  restrictFiles(o.dbPath);
   track(instance);
   // Later calls would only see ECONNREFUSED; say why here. A terminal's Ctrl-C also reaches the JVM: no news.
   void exited.then(({ code, signal }) => {
@@ -354,4 +358,9 @@ async function onSignal(signal: NodeJS.Signals): Promise<void> {
   }));
   // Our listener kept the process alive; if nobody else handles the signal, die of it as usual.
   if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+}
+
+/** Makes the files DynamoDB Local created (SQLite database, journal) owner-only: the JVM writes them with the default umask. */
+export function restrictFiles(dbPath: string): void {
+  for (const entry of readdirSync(dbPath, { withFileTypes: true })) if (entry.isFile()) chmodSync(join(dbPath, entry.name), 0o600);
 }
