@@ -9,6 +9,23 @@ import { decodeUtf8 } from './utf8-lines.ts';
 const [LF, QUOTE, BACKSLASH, COMMA, OPEN_ARRAY, CLOSE_ARRAY, OPEN_OBJECT, CLOSE_OBJECT] = [0x0a, 0x22, 0x5c, 0x2c, 0x5b, 0x5d, 0x7b, 0x7d];
 const isSpace = (b: number) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 
+/** The stream's bytes with a leading UTF-8 byte order mark removed, even when it is split across chunks. */
+async function* withoutBom(input: Readable): AsyncGenerator<Buffer> {
+  let head: Buffer | undefined = Buffer.alloc(0);
+  for await (const chunk of input) {
+    const buf: Buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer);
+    if (!head) {
+      yield buf;
+      continue;
+    }
+    head = Buffer.concat([head, buf]);
+    if (head.length < 3) continue;
+    yield head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? head.subarray(3) : head;
+    head = undefined;
+  }
+  if (head?.length) yield head;
+}
+
 function parseElement(bytes: Buffer, line: number, position: number | undefined): SourceRow {
   const at = position === undefined ? { line } : { line, position };
   const decoded = decodeUtf8(bytes);
@@ -23,7 +40,6 @@ function parseElement(bytes: Buffer, line: number, position: number | undefined)
 export async function* jsonArrayRecords(input: Readable): AsyncGenerator<SourceRow> {
   let line = 1;
   let top: 'before' | 'array' | 'object' | 'after' = 'before';
-  let bomChecked = false;
   // The element being read: its pieces, start line, nesting depth and string state.
   let pieces: Buffer[] = [];
   let inElement = false;
@@ -34,12 +50,7 @@ export async function* jsonArrayRecords(input: Readable): AsyncGenerator<SourceR
   let position = 0;
   let expectElement = true;
 
-  for await (const chunk of input) {
-    let buf: Buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer);
-    if (!bomChecked) {
-      bomChecked = true;
-      if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
-    }
+  for await (const buf of withoutBom(input)) {
     let from = 0;
     for (let i = 0; i < buf.length; i++) {
       const b = buf[i]!;
