@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { entities } from '#schemas/registry.ts';
-import { validateRecord } from '#functions/ingest/validate.ts';
+import { maxFutureSkewFromEnv, validateRecord } from '#functions/ingest/validate.ts';
 import { recordVersion } from '#functions/ingest/version.ts';
 
 const order = {
@@ -54,6 +54,20 @@ describe('validateRecord', () => {
   it('lowercases e-mail addresses', () => {
     const v = validateRecord(entities.lead, { id: 'l', updatedAt: '2024-01-01T00:00:00Z', email: 'Ann@Example.COM', source: 'web', status: 'new', createdAt: '2024-01-01T00:00:00Z' });
     expect(v.ok && v.record.email).toBe('ann@example.com');
+  });
+
+  it('refuses instants beyond the allowed clock skew, on the injected clock', () => {
+    const now = () => new Date('2024-03-01T12:00:00Z');
+    const at = (updatedAt: string, maxFutureSkewMs?: number) => validateRecord(entities.order, { ...order, updatedAt }, { now, ...(maxFutureSkewMs === undefined ? {} : { maxFutureSkewMs }) });
+    expect(at('2024-03-02T12:00:00Z').ok).toBe(true);
+    expect(at('2024-03-02T12:00:00.001Z')).toEqual({ ok: false, errors: [{ field: 'updatedAt', message: 'must not be more than 1 day in the future (latest allowed 2024-03-02T12:00:00.000Z)' }] });
+    expect(at('2024-03-01T14:00:00Z', 3_600_000)).toEqual({ ok: false, errors: [{ field: 'updatedAt', message: 'must not be more than 1 h in the future (latest allowed 2024-03-01T13:00:00.000Z)' }] });
+  });
+
+  it('reads the skew from CRM_MAX_FUTURE_SKEW_SECONDS, one day when unset, and refuses nonsense', () => {
+    expect(maxFutureSkewFromEnv({})).toBe(86_400_000);
+    expect(maxFutureSkewFromEnv({ CRM_MAX_FUTURE_SKEW_SECONDS: '300' })).toBe(300_000);
+    expect(() => maxFutureSkewFromEnv({ CRM_MAX_FUTURE_SKEW_SECONDS: '1 day' })).toThrow(/whole number of seconds, got "1 day"/);
   });
 });
 
