@@ -24,6 +24,9 @@ export interface ValidationOptions {
 
 export const DEFAULT_MAX_FUTURE_SKEW_MS = 24 * 60 * 60 * 1000;
 
+/** The environment's skew, read once per process (the Lambda environment does not change). */
+let envSkewMs: number | undefined;
+
 /** The allowed skew from `CRM_MAX_FUTURE_SKEW_SECONDS` (Lambda environment or shell), else one day. */
 export function maxFutureSkewFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env.CRM_MAX_FUTURE_SKEW_SECONDS;
@@ -66,6 +69,18 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return issue.message.replace(/^Invalid input: /, '');
 }
 
+/** Whether a value holds a reserved key or a lone surrogate anywhere: the cheap pass; paths are built only when it does. */
+function hasStructuralProblem(value: unknown): boolean {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value);
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) return value.some(hasStructuralProblem);
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (RESERVED_KEYS.has(key) || hasStructuralProblem((value as Record<string, unknown>)[key])) return true;
+  }
+  return false;
+}
+
 /** Reserved keys and strings that are not well-formed Unicode (lone surrogates from `\ud800` escapes), at any depth. */
 function structuralErrors(value: unknown, path: string[], errors: FieldError[]): void {
   if (typeof value === 'string') {
@@ -90,7 +105,7 @@ const describeSkew = (ms: number) =>
 function futureErrors(record: Record<string, unknown>, rules: FieldSets['notFuture'], options: ValidationOptions): FieldError[] {
   if (rules.length === 0) return [];
   const now = (options.now ?? (() => new Date()))().getTime();
-  const skew = options.maxFutureSkewMs ?? maxFutureSkewFromEnv();
+  const skew = options.maxFutureSkewMs ?? (envSkewMs ??= maxFutureSkewFromEnv());
   const latest = new Date(now + skew);
   const errors: FieldError[] = [];
   for (const { field, kind } of rules) {
@@ -112,7 +127,7 @@ export function validateRecord(entity: AnyEntity, input: unknown, options: Valid
   }
   const sets = fieldsOf(entity);
   const errors: FieldError[] = [];
-  structuralErrors(input, [], errors);
+  if (hasStructuralProblem(input)) structuralErrors(input, [], errors);
   // Unknown fields are rejected rather than silently dropped: a misspelt field would otherwise lose data.
   for (const k of Object.keys(input)) if (!sets.known.has(k) && !RESERVED_KEYS.has(k)) errors.push({ field: k, message: `is not a field of ${entity.name}` });
   const parsed = entity.schema.safeParse(input);
