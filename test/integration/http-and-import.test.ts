@@ -93,6 +93,29 @@ describe('S3 import', () => {
     expect(events.at(-1)).toMatchObject({ source: 'crm.ingest', 'detail-type': 'ImportCompleted', detail: { accepted: 2, rejected: 1 } });
   });
 
+  it('streams a JSON array import: byte order mark, characters split across chunks, a bad element named by line and position', async () => {
+    // Prepare: a BOM, three tickets one per line, the second with an invalid UTF-8 byte; delivered 3 bytes at a time.
+    s3.reset();
+    const lines = [ticket('j-1', { subject: 'Zoë – 日本 😀' }), ticket('j-2', { subject: 'Caf§' }), ticket('j-3', { subject: 'Ærø' })].map((t) => JSON.stringify(t));
+    // '§' is C2 A7 in UTF-8; replacing those two bytes with E9 (Latin-1 'é') makes the line invalid UTF-8.
+    const utf8 = Buffer.from('\uFEFF[\n' + lines.join(',\n') + '\n]\n');
+    const bytes = Buffer.from(utf8.toString('latin1').replace('\u00c2\u00a7', '\u00e9'), 'latin1');
+    const chunks = Array.from({ length: Math.ceil(bytes.length / 3) }, (_, i) => bytes.subarray(i * 3, i * 3 + 3));
+    s3.on(GetObjectCommand).callsFake(() => ({ Body: Readable.from(chunks) }));
+    let errorsBody = '';
+    s3.on(PutObjectCommand).callsFake(async (input: { Body: Readable }) => {
+      for await (const chunk of input.Body) errorsBody += chunk.toString();
+      return {};
+    });
+    // Act
+    const outcome = await importObject({ s3: new S3Client({ region: 'local' }), writer, bus: new LocalBus(dir) }, 'imports-bucket', 'imports/tickets/jan.json');
+    // Assess
+    expect(outcome).toMatchObject({ status: 'completed', detail: { accepted: 2, rejected: 1 } });
+    expect(JSON.parse(errorsBody.trim())).toEqual({ line: 3, position: 2, field: '(record)', message: expect.stringMatching(/line 3 is not valid UTF-8 \(byte 0xE9/) });
+    const again = await handleIngestRequest(writer, request('tickets', [ticket('j-1', { subject: 'Zoë – 日本 😀' })]));
+    expect(JSON.parse(again.body!).results[0]).toMatchObject({ id: 'j-1', status: 'unchanged' });
+  });
+
   it('skips its own error files and rejects unknown entities with an error file', async () => {
     s3.reset();
     s3.on(PutObjectCommand).resolves({});
