@@ -42,7 +42,7 @@ describe('functions/ingest/api.ts', () => {
     ddb.on(BatchGetItemCommand).resolves({ Responses: { 'crm-table': [] } });
     ddb.on(PutItemCommand).resolves({});
     const { handler } = await import('#functions/ingest/api.ts');
-    const res = await handler({ pathParameters: { entity: 'orders' }, body: JSON.stringify([order, { ...order, id: 'o2', total: -'x' }]), isBase64Encoded: false } as never, context);
+    const res = await handler({ requestContext: { http: { method: 'POST' } }, headers: { 'content-type': 'application/json' }, pathParameters: { entity: 'orders' }, body: JSON.stringify([order, { ...order, id: 'o2', total: -'x' }]), isBase64Encoded: false } as never, context);
     expect(res.statusCode).toBe(207);
     expect(ddb).toHaveReceivedCommandWith(PutItemCommand, { TableName: 'crm-table', ConditionExpression: 'attribute_not_exists(pk) OR #version < :version' });
     expect(JSON.parse(res.body!).results.map((r: { status: string }) => r.status)).toEqual(['created', 'rejected']);
