@@ -11,6 +11,7 @@ import { DataLakeBucket, LAKE_PREFIX } from './constructs/data-lake-bucket.ts';
 import { ImportBucket } from './constructs/import-bucket.ts';
 import { ImportPipeline } from './constructs/import-pipeline.ts';
 import { IngestApi } from './constructs/ingest-api.ts';
+import { Erasure } from './constructs/erasure.ts';
 import { LakeCatalog } from './constructs/lake-catalog.ts';
 import { MessagingKey } from './constructs/messaging-key.ts';
 import { PseudonymKey } from './constructs/pseudonym-key.ts';
@@ -27,6 +28,7 @@ export class CrmStack extends Stack {
   readonly catalog: LakeCatalog;
   readonly workgroup: AnalyticsWorkgroup;
   readonly ingestApi: IngestApi;
+  readonly erasure: Erasure;
   readonly importPipeline: ImportPipeline;
   readonly changeStream: ChangeStream;
   readonly alarmTopic: AlarmTopic;
@@ -51,6 +53,7 @@ export class CrmStack extends Stack {
     this.workgroup = new AnalyticsWorkgroup(this, 'Analytics', { name: `crm-${stage}`, resultsBucket: this.lake.bucket, resultsKey: this.lake.encryptionKey });
 
     this.ingestApi = new IngestApi(this, 'IngestApi', { table: this.table.table, eventBus: this.bus.eventBus, alarmAction });
+    this.erasure = new Erasure(this, 'Erasure', { table: this.table.table, lakeBucket: this.lake.bucket, lakePrefix: LAKE_PREFIX, eventBus: this.bus.eventBus, httpApi: this.ingestApi.api, alarmAction });
     this.importPipeline = new ImportPipeline(this, 'Import', {
       bucket: this.imports.bucket,
       table: this.table.table,
@@ -70,6 +73,7 @@ export class CrmStack extends Stack {
 
     const outputs: Record<string, [string, string]> = {
       ApiUrl: [this.ingestApi.url, 'Ingest API base URL (SigV4-signed POST /v1/{entity})'],
+      OperatorRoleArn: [this.erasure.operatorRole.roleArn, 'Role operators assume to erase a customer (SigV4-signed DELETE /v1/customers/{id})'],
       TableName: [this.table.table.tableName, 'DynamoDB table holding the CRM records'],
       LakeBucketName: [this.lake.bucket.bucketName, 'S3 lake bucket (lake/, athena-results/)'],
       ImportBucketName: [this.imports.bucket.bucketName, 'S3 bucket for bulk imports (drop files under imports/)'],
