@@ -3,8 +3,8 @@
 // the records that stay (orders, tickets, ...) lose their personal free-text fields; tombstones keep
 // the erased ids from coming back through a later import; an audit item records who asked, when and
 // what was erased, by id and count only.
-// Order matters for a crash half-way: tombstones first (they stop re-ingest), then deletions, then the
-// audit item; running the same erasure again finishes the job.
+// Order matters for a crash half-way: tombstones first (they stop re-ingest), then deletions with the
+// customer's own record last, then the audit item; running the same erasure again finishes the job.
 import { randomUUID } from 'node:crypto';
 import {
   BatchGetItemCommand,
@@ -91,7 +91,7 @@ export async function eraseCustomer(client: DynamoDBClient, tableName: string, r
     const entity = findEntity(String(person.entity))!;
     const ids = [String(person.id), ...((person.mergedIds as string[] | undefined) ?? [])];
     (erased[table] ??= []).push(...ids);
-    deletions.push(recordKey(table, String(person.id)));
+    if (person !== customer) deletions.push(recordKey(table, String(person.id)));
     for (const m of ids.slice(1)) deletions.push(aliasKey(table, m)), aliases++;
     const pks = new Set((person.identityPks as string[] | undefined) ?? []);
     for (const pk of personIdentityPks(entity, person[TABLE_DESIGN.dataAttribute] as Item)) pks.add(pk);
@@ -150,6 +150,9 @@ export async function eraseCustomer(client: DynamoDBClient, tableName: string, r
       }),
     );
   });
+
+  // The customer's own record goes last: until it is gone, asking again finds the customer and redoes every step.
+  await client.send(new DeleteItemCommand({ TableName: tableName, Key: marshall(recordKey(customers, customerId)) }));
 
   const summary: ErasureSummary = { ...base, alreadyErased: false, erased, deleted: { records: persons.length, identities, aliases }, stripped };
   await client.send(new PutItemCommand({ TableName: tableName, Item: marshall({ ...erasureAuditKey(requestId), entity: 'erasure_audit', ...summary }, { removeUndefinedValues: true }) }));

@@ -9,6 +9,7 @@ import {
   type DynamoDBClient,
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { entities, type AnyEntity } from '#schemas/registry.ts';
 import { aliasKey, customerCollectionKey, identityKey, recordKey, TABLE_DESIGN, tombstoneKey } from '#lib/table/design.ts';
@@ -39,6 +40,14 @@ export interface RecordWriterOptions {
   maxAttempts?: number;
   /** Backoff base in ms between attempts. @default 50 */
   backoffMs?: number;
+  /** Longest single backoff in ms (backoff is "full jitter": a random wait up to base * 2^attempt). @default 2000 */
+  maxBackoffMs?: number;
+  /**
+   * How long one `write` call may keep retrying throttled or failed (5xx) requests before it reports the
+   * records `failed` (retryable), unless the call passes its own deadline (e.g. the Lambda's remaining time).
+   * @default 10_000
+   */
+  retryBudgetMs?: number;
   /**
    * Records per TransactWriteItems call for entities without identity fields. 1 writes each record with
    * its own conditional PutItem (cheapest in AWS: transactions cost twice the write units); larger groups
@@ -64,6 +73,21 @@ const RETRYABLE = new Set([
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The deadline (epoch ms) of the `write` call in progress, seen by every request it sends. */
+const requestDeadline = new AsyncLocalStorage<number>();
+
+const THROTTLED_REASONS = new Set(['ThrottlingError', 'ProvisionedThroughputExceeded', 'RequestLimitExceeded', 'TransactionConflict']);
+
+/** Throttling, service (5xx) errors and transactions cancelled only by throttling or conflicts: worth another try. */
+function isTransient(err: unknown): boolean {
+  const e = err as { name?: string; $retryable?: unknown; $metadata?: { httpStatusCode?: number }; CancellationReasons?: { Code?: string }[] };
+  if (e?.name === 'TransactionCanceledException') {
+    const codes = (e.CancellationReasons ?? []).map((r) => r.Code ?? 'None').filter((c) => c !== 'None');
+    return codes.length > 0 && codes.every((c) => THROTTLED_REASONS.has(c));
+  }
+  return RETRYABLE.has(e?.name ?? '') || e?.$retryable !== undefined || (e?.$metadata?.httpStatusCode ?? 0) >= 500;
+}
+
 type PendingWrite = { index: number; record: CrmRecord; version: string; exists: boolean };
 
 function failure(id: string, err: unknown): WriteResult {
@@ -78,6 +102,8 @@ export class RecordWriter {
   private readonly concurrency: number;
   private readonly maxAttempts: number;
   private readonly backoffMs: number;
+  private readonly maxBackoffMs: number;
+  private readonly retryBudgetMs: number;
   private readonly writeGroupSize: number;
   private readonly sentVersions = new WeakMap<CrmRecord, string>();
 
@@ -87,6 +113,8 @@ export class RecordWriter {
     this.concurrency = options.concurrency ?? 16;
     this.maxAttempts = options.maxAttempts ?? 8;
     this.backoffMs = options.backoffMs ?? 50;
+    this.maxBackoffMs = options.maxBackoffMs ?? 2000;
+    this.retryBudgetMs = options.retryBudgetMs ?? 10_000;
     this.writeGroupSize = Math.min(100, Math.max(1, options.writeGroupSize ?? 1));
   }
 
@@ -94,9 +122,34 @@ export class RecordWriter {
     return this.sentVersions.get(record) ?? recordVersion(record);
   }
 
-  /** Writes records of one entity; results are in input order. */
-  async write(entity: AnyEntity, records: CrmRecord[]): Promise<WriteResult[]> {
+  /**
+   * Writes records of one entity; results are in input order. Throttled and 5xx requests are retried with
+   * jittered backoff until `deadline` (epoch ms; default now + retryBudgetMs), then reported `failed`.
+   */
+  async write(entity: AnyEntity, records: CrmRecord[], options: { deadline?: number } = {}): Promise<WriteResult[]> {
     if (records.length === 0) return [];
+    return requestDeadline.run(options.deadline ?? Date.now() + this.retryBudgetMs, () => this.writeWithinBudget(entity, records));
+  }
+
+  /**
+   * Sends a request, retrying throttling and service errors with "full jitter" backoff (a random wait up
+   * to base * 2^attempt, capped) while the request's deadline allows; anything else is thrown at once.
+   */
+  private async send<T>(request: () => Promise<T>): Promise<T> {
+    const deadline = requestDeadline.getStore() ?? Date.now() + this.retryBudgetMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await request();
+      } catch (err) {
+        if (!isTransient(err) || attempt + 1 >= this.maxAttempts) throw err;
+        const wait = Math.random() * Math.min(this.maxBackoffMs, this.backoffMs * 2 ** attempt);
+        if (Date.now() + wait >= deadline) throw err;
+        await sleep(wait);
+      }
+    }
+  }
+
+  private async writeWithinBudget(entity: AnyEntity, records: CrmRecord[]): Promise<WriteResult[]> {
     // Versions hash the record as sent, before a merged customer id is re-pointed: a re-send is a no-op
     // whether or not a merge happened in between.
     for (const r of records) this.sentVersions.set(r, recordVersion(r));
@@ -172,7 +225,7 @@ export class RecordWriter {
     for (let i = 0; i < pending.length; i += this.writeGroupSize) groups.push(pending.slice(i, i + this.writeGroupSize));
     await mapPool(groups, Math.max(1, Math.ceil(this.concurrency / 4)), async (group) => {
       try {
-        await this.client.send(new TransactWriteItemsCommand({ TransactItems: group.map((p) => ({ Put: this.conditionalPut(entity, p.record, p.version) })) }));
+        await this.send(() => this.client.send(new TransactWriteItemsCommand({ TransactItems: group.map((p) => ({ Put: this.conditionalPut(entity, p.record, p.version) })) })));
         for (const p of group) results[p.index] = { status: p.exists ? 'updated' : 'created', id: p.record.id, version: p.version };
       } catch (err) {
         // A condition failed (a concurrent newer write) or the group was throttled: settle each record on its own.
@@ -229,7 +282,8 @@ export class RecordWriter {
           throw Object.assign(new Error(`BatchGetItem left ${pending.length} keys unprocessed after ${attempt} attempts`), { name: 'ProvisionedThroughputExceededException' });
         }
         if (attempt > 0) await sleep(this.backoffMs * 2 ** (attempt - 1));
-        const res = await this.client.send(new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }));
+        const keys = pending;
+        const res = await this.send(() => this.client.send(new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } })));
         for (const item of res.Responses?.[this.tableName] ?? []) {
           const value = unmarshall(item);
           found.set(keyId(value as Key), value);
@@ -266,8 +320,8 @@ export class RecordWriter {
 
   private async writePlain(entity: AnyEntity, record: CrmRecord, version: string): Promise<WriteResult> {
     try {
-      const res = await this.client.send(
-        new PutItemCommand({ ...this.conditionalPut(entity, record, version), ReturnValues: 'ALL_OLD', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
+      const res = await this.send(() =>
+        this.client.send(new PutItemCommand({ ...this.conditionalPut(entity, record, version), ReturnValues: 'ALL_OLD', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' })),
       );
       return { status: res.Attributes ? 'updated' : 'created', id: record.id, version };
     } catch (err) {
@@ -310,7 +364,8 @@ export class RecordWriter {
       if (plan.noop) return result;
 
       try {
-        await this.client.send(new TransactWriteItemsCommand({ TransactItems: this.mergeItems(entity, plan) }));
+        const items = this.mergeItems(entity, plan);
+        await this.send(() => this.client.send(new TransactWriteItemsCommand({ TransactItems: items })));
         return result;
       } catch (err) {
         const name = (err as Error).name;
