@@ -34,19 +34,32 @@ export interface BacktestScore {
 
 export type Forecaster = (train: readonly number[], h: number) => number[];
 
+export interface BacktestPlan {
+  /** Length of each held-out window. */
+  horizon: number;
+  /** Training lengths, oldest first. */
+  origins: number[];
+}
+
 /**
- * Rolling origin: for k = folds..1 the model is fitted on y[0 .. n − k·h) and forecasts the next
- * h periods (non-overlapping held-out windows, one season each by default). Origins that would
- * leave fewer than `minTrain` training points are skipped.
+ * Where to cut: `folds` non-overlapping windows of h periods at the end of the series when it is
+ * long enough (each training part at least a season + 1, or 6 points); otherwise windows moved
+ * one period apart and shortened so that `folds` of them fit; no origins when even that fails.
  */
-export function rollingOrigin(y: readonly number[], m: number, h: number, methods: Record<string, Forecaster>, folds = 3, minTrain = 2 * Math.max(m, 4)): BacktestScore[] {
-  const origins: number[] = [];
-  for (let k = folds; k >= 1; k--) {
-    const origin = y.length - k * h;
-    if (origin >= minTrain) origins.push(origin);
-  }
+export function backtestPlan(n: number, m: number, h: number, folds = 3): BacktestPlan {
+  const minTrain = m > 1 ? m + 1 : 6;
+  if (n - h * folds >= minTrain) return { horizon: h, origins: Array.from({ length: folds }, (_, k) => n - (folds - k) * h) };
+  const horizon = Math.min(h, n - minTrain - (folds - 1));
+  if (horizon >= 1) return { horizon, origins: Array.from({ length: folds }, (_, k) => n - horizon - (folds - 1 - k)) };
+  const single = Math.min(h, n - minTrain);
+  return single >= 1 ? { horizon: single, origins: [n - single] } : { horizon: 0, origins: [] };
+}
+
+/** Fits each method on y[0 .. origin) and scores its forecast of the next `plan.horizon` periods. */
+export function rollingOrigin(y: readonly number[], m: number, plan: BacktestPlan, methods: Record<string, Forecaster>): BacktestScore[] {
+  const h = plan.horizon;
   return Object.entries(methods).map(([method, forecaster]) => {
-    const scores = origins.map((origin) => {
+    const scores = plan.origins.map((origin) => {
       const train = y.slice(0, origin);
       const actual = y.slice(origin, origin + h);
       const f = forecaster(train, h);

@@ -1,6 +1,6 @@
 // One call for a whole forecast: automatic ETS with 80/95% (or chosen) intervals, the seasonal
 // naive and damped-trend benchmarks, and a rolling-origin backtest of all three.
-import { rollingOrigin, type BacktestScore } from './accuracy.ts';
+import { backtestPlan, rollingOrigin, type BacktestScore } from './accuracy.ts';
 import { dampedTrend, seasonalNaive, type Benchmark } from './benchmarks.ts';
 import { autoEts, seasonAllowed, type AutoEtsResult } from './ets-auto.ts';
 import { fitEts } from './ets-fit.ts';
@@ -24,7 +24,7 @@ export interface SeriesForecast {
   benchmarks: Benchmark[];
   /** Methods `ets` (the chosen form, refitted at each origin), `seasonal_naive`, `damped_trend`. */
   backtest: BacktestScore[];
-  /** Length of each held-out window: one season, or the horizon without a season. */
+  /** Length of each held-out window: one season, or the horizon without a season (shorter for short series). */
   backtestHorizon: number;
 }
 
@@ -35,11 +35,11 @@ export function forecastSeries(y: readonly number[], options: SeriesForecastOpti
   const ets = forecastEts(selection.fit, horizon, { levels, seed: options.seed ?? 1 });
   const benchmarks = [seasonalNaive(y, m, horizon, levels), dampedTrend(y, m, horizon, levels)];
   const form = selection.fit.form;
-  const backtestHorizon = seasonAllowed(y.length, m) ? m : horizon;
+  const plan = backtestPlan(y.length, m, seasonAllowed(y.length, m) ? m : horizon, options.backtestFolds ?? 3);
   const backtest = rollingOrigin(
     y,
     m,
-    backtestHorizon,
+    plan,
     {
       ets: (train, h) => {
         // The chosen form refitted; a fold too short for it (or constant) falls back to the automatic choice.
@@ -49,7 +49,6 @@ export function forecastSeries(y: readonly number[], options: SeriesForecastOpti
       seasonal_naive: (train, h) => seasonalNaive(train, m, h, []).point,
       damped_trend: (train, h) => dampedTrend(train, m, h, []).point,
     },
-    options.backtestFolds ?? 3,
   );
-  return { selection, ets, benchmarks, backtest, backtestHorizon };
+  return { selection, ets, benchmarks, backtest, backtestHorizon: plan.horizon };
 }
