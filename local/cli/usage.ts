@@ -20,5 +20,9 @@ commands:
   rules    test --cases FILE
            test EventBridge event patterns: FILE is a JSON array of {name, pattern, event}; prints
            [{name, result}] with result match, no-match or invalid
+  attribution --input FILE [--half-life-days 7]
+           multi-touch attribution of a path file (path;total_conversions;total_conversion_value;total_null,
+           channels separated by " > "); prints {total, models: {first_touch, last_touch, linear, time_decay,
+           position_based, markov: [{channel, conversions, value}]}}; exit 2 on a bad line (line, field, reason)
 
 common: --dir D holds all local state (default .crm); machine-readable output on stdout, progress on stderr.`;
