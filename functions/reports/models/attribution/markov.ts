@@ -8,7 +8,7 @@
 // out in proportion to the removal effects.
 import { solveLinearSystem } from './linear-system.ts';
 import { credits } from './rule-based.ts';
-import type { ChannelCredit, ConversionPath } from './paths.ts';
+import { indexPaths, type ChannelCredit, type ConversionPath, type IndexedTouches } from './paths.ts';
 
 export interface MarkovChain {
   channels: readonly string[];
@@ -26,16 +26,18 @@ interface TransitionCounts {
   toNull: Float64Array;
 }
 
-function countTransitions(paths: readonly ConversionPath[], index: ReadonlyMap<string, number>): TransitionCounts {
-  const n = index.size;
+function countTransitions(paths: readonly ConversionPath[], touches: IndexedTouches, n: number): TransitionCounts {
   const counts = { fromStart: new Float64Array(n), between: new Float64Array(n * n), toConversion: new Float64Array(n), toNull: new Float64Array(n) };
-  for (const path of paths) {
+  for (let p = 0; p < paths.length; p++) {
+    const path = paths[p]!;
+    const first = touches.start[p]!;
+    const end = touches.start[p + 1]!;
     const journeys = path.conversions + path.nulls;
-    if (!(journeys > 0) || path.channels.length === 0) continue;
-    let from = index.get(path.channels[0]!)!;
+    if (!(journeys > 0) || end === first) continue;
+    let from = touches.at[first]!;
     counts.fromStart[from] = counts.fromStart[from]! + journeys;
-    for (let t = 1; t < path.channels.length; t++) {
-      const to = index.get(path.channels[t]!)!;
+    for (let t = first + 1; t < end; t++) {
+      const to = touches.at[t]!;
       counts.between[from * n + to] = counts.between[from * n + to]! + journeys;
       from = to;
     }
@@ -68,9 +70,9 @@ function conversionProbability(counts: TransitionCounts, n: number, removed: num
   return started > 0 ? p / started : 0;
 }
 
-export function markovChain(paths: readonly ConversionPath[], channels: readonly string[]): MarkovChain {
+export function markovChain(paths: readonly ConversionPath[], channels: readonly string[], touches: IndexedTouches = indexPaths(paths, channels)): MarkovChain {
   const n = channels.length;
-  const counts = countTransitions(paths, new Map(channels.map((c, i) => [c, i])));
+  const counts = countTransitions(paths, touches, n);
   const base = conversionProbability(counts, n, -1);
   const removalEffects = channels.map((_, k) => {
     if (!(base > 0)) return 0;
@@ -80,7 +82,7 @@ export function markovChain(paths: readonly ConversionPath[], channels: readonly
   return { channels, conversionProbability: base, removalEffects };
 }
 
-export function markovAttribution(paths: readonly ConversionPath[], channels: readonly string[]): ChannelCredit[] {
-  const { removalEffects } = markovChain(paths, channels);
+export function markovAttribution(paths: readonly ConversionPath[], channels: readonly string[], touches?: IndexedTouches): ChannelCredit[] {
+  const { removalEffects } = markovChain(paths, channels, touches);
   return credits(channels, paths, removalEffects, removalEffects);
 }

@@ -42,11 +42,12 @@ export function parsePathFile(text: string, maxErrors = 20): PathFileResult {
   const errors: PathFileError[] = [];
   const header = (lines[0] ?? '').replace(/^\uFEFF/, '').trim();
   const delimiter = header.includes(';') ? ';' : ',';
-  const names = header.split(delimiter).map((h) => h.trim().toLowerCase());
-  if (names.length !== PATH_FILE_COLUMNS.length || names.some((h, i) => h !== PATH_FILE_COLUMNS[i])) {
+  const columns = header.split(delimiter).map((h) => h.trim().toLowerCase());
+  if (columns.length !== PATH_FILE_COLUMNS.length || columns.some((h, i) => h !== PATH_FILE_COLUMNS[i])) {
     return { ok: false, errors: [{ line: 1, field: 'header', message: `must be ${PATH_FILE_COLUMNS.join(';')} (";" or "," delimited), got "${header}"` }] };
   }
   const paths: ConversionPath[] = [];
+  const names = new Map<string, string>();
   for (let i = 1; i < lines.length && errors.length < maxErrors; i++) {
     const raw = lines[i]!;
     if (!raw.trim()) continue;
@@ -60,7 +61,13 @@ export function parsePathFile(text: string, maxErrors = 20): PathFileResult {
       errors.push({ line, field: 'line', message: `has ${fields.length} fields, expected ${PATH_FILE_COLUMNS.length} separated by "${delimiter}"` });
       continue;
     }
-    const channels = fields[0]!.split('>').map((c) => c.trim());
+    // One string object per channel name, so the models' lookups hash each name once.
+    const channels = fields[0]!.split('>').map((c) => {
+      const name = c.trim();
+      let canonical = names.get(name);
+      if (canonical === undefined) names.set(name, (canonical = name));
+      return canonical;
+    });
     if (channels.some((c) => !c)) {
       errors.push({ line, field: 'path', message: `needs channels separated by " > ", with no empty channel: "${fields[0]}"` });
       continue;
