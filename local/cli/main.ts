@@ -22,6 +22,7 @@ const commands: Record<string, { options: ParseArgsConfig['options']; run: Comma
   rules: { options: { ...common, cases: { type: 'string' } }, run: lazy(() => import('./rules-command.ts'), 'rulesCommand') },
   report: { options: { ...common, 'as-of': { type: 'string' } }, run: lazy(() => import('./report-command.ts'), 'reportCommand') },
   attribution: { options: { help: common.help, input: { type: 'string' }, 'half-life-days': { type: 'string' } }, run: lazy(() => import('./attribution-command.ts'), 'attributionCommand') },
+  forecast: { options: { help: common.help, input: { type: 'string' }, horizon: { type: 'string' }, season: { type: 'string' }, level: { type: 'string' } }, run: lazy(() => import('./forecast-command.ts'), 'forecastCommand') },
 };
 
 export async function main(argv: string[]): Promise<number> {
