@@ -39,18 +39,27 @@ interface Layout {
   seasons: number;
 }
 
-function decode(x: readonly number[], lay: Layout, form: EtsForm, m: number): { params: EtsParams; state: EtsState } {
+function decode(x: readonly number[], lay: Layout, form: EtsForm, m: number, into?: { params: EtsParams; state: EtsState }): { params: EtsParams; state: EtsState } {
+  const out = into ?? { params: { alpha: 0, beta: 0, gamma: 0, phi: 1 }, state: { level: 0, slope: 0, season: new Array<number>(lay.seasons ? m : 0).fill(0) } };
   let i = 0;
-  const alpha = x[i++]!;
-  const beta = lay.beta ? x[i++]! : 0;
-  const gamma = lay.gamma ? x[i++]! : 0;
-  const phi = lay.phi ? x[i++]! : 1;
-  const level = x[i++]!;
-  const slope = hasTrend(form) ? x[i++]! : 0;
-  const free = x.slice(i, i + lay.seasons);
-  // forecast keeps m − 1 seasonal states free; the last makes them sum to 0 (or to m).
-  const season = lay.seasons ? [(form.season === 'M' ? m : 0) - free.reduce((a, s) => a + s, 0), ...free.reverse()] : [];
-  return { params: { alpha, beta, gamma, phi }, state: { level, slope, season } };
+  out.params.alpha = x[i++]!;
+  out.params.beta = lay.beta ? x[i++]! : 0;
+  out.params.gamma = lay.gamma ? x[i++]! : 0;
+  out.params.phi = lay.phi ? x[i++]! : 1;
+  out.state.level = x[i++]!;
+  out.state.slope = hasTrend(form) ? x[i++]! : 0;
+  if (lay.seasons) {
+    // forecast keeps m − 1 seasonal states free, most recent first; the oldest makes them sum to 0 (or to m).
+    const season = out.state.season;
+    let sum = 0;
+    for (let k = 0; k < lay.seasons; k++) {
+      const v = x[i + k]!;
+      season[lay.seasons - k] = v;
+      sum += v;
+    }
+    season[0] = (form.season === 'M' ? m : 0) - sum;
+  }
+  return out;
 }
 
 function withinBounds(p: EtsParams, lay: Layout, m: number): boolean {
@@ -102,8 +111,9 @@ export function fitEts(y: readonly number[], m: number, form: EtsForm, options: 
   const n = y.length;
   if (start.length >= n - 1 && !options.force) return undefined;
   const data = Float64Array.from(y);
+  const scratch = decode(start, lay, form, season);
   const objective = (x: readonly number[]) => {
-    const { params, state } = decode(x, lay, form, season);
+    const { params, state } = decode(x, lay, form, season, scratch);
     if (!withinBounds(params, lay, season)) return Infinity;
     if (form.season === 'M' && state.season.some((s) => s < 0)) return Infinity;
     const lik = runRecursion(data, season, form, params, state).lik;
