@@ -8,8 +8,10 @@ import { currencySeries, nextPeriod, type CurrencySeries, type Granularity } fro
 /** Season, horizon and how much history the chart shows, per granularity. */
 export const GRANULARITY = {
   month: { season: 12, horizon: 12, shown: 36 },
-  // 52 weeks exceeds the longest season ETS estimates (24): weekly revenue is forecast without a season.
-  week: { season: 52, horizon: 13, shown: 52 },
+  // 52 weeks exceeds the longest season ETS estimates (24), and a demo's two years hold too few
+  // yearly cycles to score a 52-week seasonal naive: weekly revenue is forecast without a season,
+  // its "seasonal naive" being the naive (last week) forecast.
+  week: { season: 1, horizon: 13, shown: 52 },
 } as const;
 
 /** Fewer observed periods than this and a currency is not forecast (too little to say anything). */

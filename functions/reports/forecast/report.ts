@@ -46,7 +46,7 @@ export const forecast = defineReport({
       name: 'weekly_forecast',
       title: 'Weekly revenue forecast',
       source: 'postProcess',
-      description: 'The last 52 weeks of actual revenue, then 13 weeks of forecast. A 52-week season is longer than ETS estimates (24), so weekly ETS has no seasonal component.',
+      description: 'The last 52 weeks of actual revenue, then 13 weeks of forecast. A 52-week season is longer than ETS estimates (24), so weekly series are forecast without a season and the seasonal naive benchmark is the plain naive (last week).',
       formats: fanFormats,
       charts: [
         { type: 'line', title: 'Weekly revenue: forecast with 80% and 95% intervals', x: 'week', y: ['actual', 'forecast', 'lower_80', 'upper_80', 'lower_95', 'upper_95'], facet: 'currency', format: 'money' },
