@@ -2,8 +2,9 @@
 import type { ReportDefinition } from './report-definition.ts';
 import { salesOverview } from './sales_overview/report.ts';
 import { forecast } from './forecast/report.ts';
+import { marketingRoi } from './marketing_roi/report.ts';
 
-export const reports: readonly ReportDefinition[] = [salesOverview, forecast];
+export const reports: readonly ReportDefinition[] = [salesOverview, forecast, marketingRoi];
 
 export const reportNames: readonly string[] = reports.map((r) => r.name);
 
