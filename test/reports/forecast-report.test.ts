@@ -6,7 +6,7 @@ import { renderDashboard } from '#functions/reports/dashboard/dashboard.ts';
 import { forecastTables } from '#functions/reports/forecast/forecast-tables.ts';
 import { forecastHeadlines } from '#functions/reports/forecast/headlines.ts';
 import { forecast } from '#functions/reports/forecast/report.ts';
-import { currencySeries } from '#functions/reports/forecast/revenue-series.ts';
+import { currencySeries, currentPeriod } from '#functions/reports/forecast/revenue-series.ts';
 import { buildSummary } from '#functions/reports/report-summary.ts';
 import type { ReportTable } from '#functions/reports/report-definition.ts';
 
@@ -25,6 +25,13 @@ const table = (rows: Record<string, unknown>[]): ReportTable => ({ columns: [], 
 describe('forecast report', () => {
   const tables = { monthly_revenue: table([...eur, ...usd]), weekly_revenue: table(weeks) };
   const produced = forecastTables({ asOf: AS_OF, tables });
+
+  it('a month or week counts once the as-of date is its last day', () => {
+    expect(currentPeriod('2024-01-15', 'month')).toBe('2024-01-01');
+    expect(currentPeriod('2024-01-31', 'month')).toBe('2024-02-01');
+    expect(currentPeriod('2024-01-13', 'week')).toBe('2024-01-08'); // Saturday: its week still runs
+    expect(currentPeriod('2024-01-14', 'week')).toBe('2024-01-15'); // Sunday: its week is complete
+  });
 
   it('fills months without sales with zero and stops before the running as-of month', () => {
     const [e] = currencySeries([...eur, ...usd], 'month', AS_OF);

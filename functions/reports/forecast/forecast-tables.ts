@@ -71,7 +71,7 @@ function backtestTable(forecasts: readonly CurrencyForecast[]): ReportTable {
       currency,
       granularity,
       method: b.method,
-      model: b.method === 'ets' ? result.selection.fit.name : b.method === 'damped_trend' ? 'ETS(A,Ad,N) on seasonally adjusted' : 'seasonal naive',
+      model: b.method === 'ets' ? result.selection.fit.name : b.method === 'damped_trend' ? (GRANULARITY[granularity].season > 1 ? 'ETS(A,Ad,N) on seasonally adjusted' : 'ETS(A,Ad,N)') : GRANULARITY[granularity].season > 1 ? 'seasonal naive' : 'naive',
       mase: Number.isFinite(b.mase) ? b.mase : null,
       smape: Number.isFinite(b.smape) ? b.smape : null,
       origins: b.folds.length,

@@ -1,8 +1,8 @@
--- Revenue per complete calendar month and currency, over all history before the as-of month (the
--- as-of month is still running, so it would look like a drop). Cancelled orders are left out, as in
+-- Revenue per complete calendar month and currency, over all history up to the last month complete at
+-- the end of the as-of day (a month still running would look like a drop). Cancelled orders are left out, as in
 -- sales_overview. Months without sales have no row here; the forecast step fills them with zero.
 WITH bounds AS (
-  SELECT CAST(date_trunc('month', :as_of) AS TIMESTAMP) AS period_end
+  SELECT CAST(date_trunc('month', date_add('day', 1, :as_of)) AS TIMESTAMP) AS period_end
 )
 SELECT
   CAST(date_trunc('month', o.ordered_at) AS DATE) AS month,

@@ -20,13 +20,13 @@ export const forecast = defineReport({
     {
       name: 'monthly_revenue',
       title: 'Revenue by month',
-      description: 'One row per complete calendar month with sales and currency: revenue and orders. The as-of month is left out until it is complete.',
+      description: 'One row per complete calendar month with sales and currency: revenue and orders. The as-of month counts once the as-of date is its last day.',
       formats: { revenue: 'money', orders: 'count' },
     },
     {
       name: 'weekly_revenue',
       title: 'Revenue by week',
-      description: 'One row per complete ISO week (Monday start) with sales and currency, last 156 weeks.',
+      description: 'One row per complete ISO week (Monday start) with sales and currency, last 156 weeks; the as-of week counts once the as-of date is its Sunday.',
       formats: { revenue: 'money', orders: 'count' },
     },
     {

@@ -20,10 +20,10 @@ export function nextPeriod(date: string, granularity: Granularity, steps = 1): s
   return d.toISOString().slice(0, 10);
 }
 
-/** The first period that is not complete on the as-of date: its month, or its ISO week (Monday). */
+/** The first period not complete at the end of the as-of day: the month or ISO week (Monday) of the next day. */
 export function currentPeriod(asOf: string, granularity: Granularity): string {
-  if (granularity === 'month') return `${asOf.slice(0, 7)}-01`;
-  const d = new Date(`${asOf}T00:00:00Z`);
+  const d = new Date(Date.parse(`${asOf}T00:00:00Z`) + DAY);
+  if (granularity === 'month') return `${d.toISOString().slice(0, 7)}-01`;
   d.setTime(d.getTime() - ((d.getUTCDay() + 6) % 7) * DAY);
   return d.toISOString().slice(0, 10);
 }

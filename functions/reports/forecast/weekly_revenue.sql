@@ -1,9 +1,9 @@
--- Revenue per complete ISO week (Monday to Sunday) and currency over the last 156 weeks before the
--- week holding the as-of date. Weeks without sales have no row; the forecast step fills them with zero.
+-- Revenue per complete ISO week (Monday to Sunday) and currency over the 156 weeks up to the last week
+-- complete at the end of the as-of day. Weeks without sales have no row; the forecast step fills them with zero.
 WITH bounds AS (
   SELECT
-    CAST(date_trunc('week', :as_of) AS TIMESTAMP) AS period_end,
-    CAST(date_add('week', -156, date_trunc('week', :as_of)) AS TIMESTAMP) AS period_start
+    CAST(date_trunc('week', date_add('day', 1, :as_of)) AS TIMESTAMP) AS period_end,
+    CAST(date_add('week', -156, date_trunc('week', date_add('day', 1, :as_of))) AS TIMESTAMP) AS period_start
 )
 SELECT
   CAST(date_trunc('week', o.ordered_at) AS DATE) AS week,
