@@ -3,7 +3,7 @@
 // usual bounds (β ≤ α, γ ≤ 1 − α, φ in [0.8, 0.98]) and the admissible region.
 import { admissible } from './admissible.ts';
 import { formName, hasSeason, hasTrend, isDamped, USUAL_BOUNDS, type EtsForm, type EtsParams, type EtsState } from './ets-model.ts';
-import { runRecursion } from './ets-recursion.ts';
+import { likelihood, runRecursion } from './ets-recursion.ts';
 import { initialStates } from './initial-states.ts';
 import { nelderMead } from './nelder-mead.ts';
 
@@ -115,8 +115,8 @@ export function fitEts(y: readonly number[], m: number, form: EtsForm, options: 
   const objective = (x: readonly number[]) => {
     const { params, state } = decode(x, lay, form, season, scratch);
     if (!withinBounds(params, lay, season)) return Infinity;
-    if (form.season === 'M' && state.season.some((s) => s < 0)) return Infinity;
-    const lik = runRecursion(data, season, form, params, state).lik;
+    if (form.season === 'M') for (const s of state.season) if (s < 0) return Infinity;
+    const lik = likelihood(data, season, form, params, state);
     if (Number.isNaN(lik) || Math.abs(lik + 99999) < 1e-7) return Infinity;
     return Math.max(lik, -1e10); // a perfect fit would be −∞
   };

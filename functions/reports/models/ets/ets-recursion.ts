@@ -24,6 +24,19 @@ export interface Recursion {
  */
 export function runRecursion(y: ArrayLike<number>, m: number, form: EtsForm, p: EtsParams, init: EtsState, keep = false): Recursion {
   const n = y.length;
+  const errors = keep ? new Float64Array(n) : EMPTY;
+  const fitted = keep ? new Float64Array(n) : EMPTY;
+  const last: EtsState = { level: 0, slope: 0, season: [] };
+  const lik = recurse(y, m, form, p, init, errors, fitted, last);
+  return { lik, errors, fitted, last };
+}
+
+/** The likelihood criterion alone: what the optimiser calls thousands of times, allocation-free. */
+export const likelihood = (y: ArrayLike<number>, m: number, form: EtsForm, p: EtsParams, init: EtsState): number => recurse(y, m, form, p, init, EMPTY, EMPTY);
+
+function recurse(y: ArrayLike<number>, m: number, form: EtsForm, p: EtsParams, init: EtsState, errors: Float64Array, fitted: Float64Array, last?: EtsState): number {
+  const n = y.length;
+  const keep = errors.length > 0;
   const trend = form.trend !== 'N';
   const seasonAdd = form.season === 'A';
   const seasonMult = form.season === 'M';
@@ -35,8 +48,6 @@ export function runRecursion(y: ArrayLike<number>, m: number, form: EtsForm, p: 
   const period = seasonal ? m : 1;
   const ring = ringBuffer(period);
   for (let i = 0; i < period; i++) ring[i] = seasonal ? init.season[i]! : 0;
-  const errors = keep ? new Float64Array(n) : EMPTY;
-  const fitted = keep ? new Float64Array(n) : EMPTY;
   let l = init.level;
   let b = trend ? init.slope : 0;
   let sse = 0;
@@ -50,7 +61,7 @@ export function runRecursion(y: ArrayLike<number>, m: number, form: EtsForm, p: 
     const q = l + phib;
     const s = ring[j]!;
     const f = seasonAdd ? q + s : seasonMult ? q * s : q;
-    if (f !== f) return { lik: NaN, errors, fitted, last: { level: l, slope: b, season: [] } };
+    if (f !== f) return NaN;
     const e = mult ? (yt - f) / f : yt - f;
     if (keep) {
       errors[t] = e;
@@ -74,9 +85,13 @@ export function runRecursion(y: ArrayLike<number>, m: number, form: EtsForm, p: 
   }
   let lik = n * Math.log(sse);
   if (mult) lik += 2 * (logf + Math.log(prod));
-  const season: number[] = [];
-  for (let i = 0; i < (seasonal ? m : 0); i++) season.push(ring[(n + i) % m]!);
-  return { lik, errors, fitted, last: { level: l, slope: b, season } };
+  if (last) {
+    last.level = l;
+    last.slope = b;
+    last.season = [];
+    for (let i = 0; i < (seasonal ? m : 0); i++) last.season.push(ring[(n + i) % m]!);
+  }
+  return lik;
 }
 
 const EMPTY = new Float64Array(0);
