@@ -11,7 +11,7 @@ export function journeyCurrencies(journeys: readonly Row[]): string[] {
   return [...new Set(journeys.filter((j) => Number(j.converted) === 1).map((j) => String(j.currency)))].sort();
 }
 
-/** Paths over `channel_path` or `campaign_path`, with the touches' days before the journey's end. */
+/** Paths over `channel_path` or `campaign_path`, with the touches' days before the journey's end (from whole hours). */
 export function journeyPaths(journeys: readonly Row[], currency: string, pathColumn: 'channel_path' | 'campaign_path'): ConversionPath[] {
   const paths: ConversionPath[] = [];
   for (const j of journeys) {
@@ -19,7 +19,7 @@ export function journeyPaths(journeys: readonly Row[], currency: string, pathCol
     if (converted && j.currency !== currency) continue;
     paths.push({
       channels: String(j[pathColumn]).split(SEP),
-      daysBefore: String(j.days_before_path).split(SEP).map(Number),
+      daysBefore: String(j.hours_before_path).split(SEP).map((h) => Number(h) / 24),
       conversions: converted ? 1 : 0,
       value: converted ? Number(j.value) : 0,
       nulls: converted ? 0 : 1,

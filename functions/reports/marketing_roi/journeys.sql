@@ -3,7 +3,7 @@
 -- its customer (directly or through the lead that became the customer) after their previous order
 -- and at most :attribution_window_days before it. The touches in the window that lead to no order
 -- form one non-converting journey per person (no currency: they enter every currency's Markov chain).
--- Paths list channels, campaigns and days before the journey's end (order, else last touch) in touch order.
+-- Paths list channels, campaigns and whole hours before the journey's end (order, else last touch) in touch order.
 WITH bounds AS (
   SELECT
     CAST(date_add('day', 1, :as_of) AS TIMESTAMP) AS period_end,
@@ -56,7 +56,8 @@ SELECT
   count(*) AS touches,
   array_join(array_agg(channel ORDER BY touched_at, touch_id), ' > ') AS channel_path,
   array_join(array_agg(campaign_id ORDER BY touched_at, touch_id), ' > ') AS campaign_path,
-  array_join(array_agg(CAST(round(CAST(date_diff('second', touched_at, ended_at) AS DOUBLE) / 86400, 3) AS VARCHAR) ORDER BY touched_at, touch_id), ' > ') AS days_before_path
+  -- Whole hours as BIGINT text: a DOUBLE would read '7.0' on DuckDB but '7.0E0' on Athena.
+  array_join(array_agg(CAST(CAST(round(CAST(date_diff('second', touched_at, ended_at) AS DOUBLE) / 3600) AS BIGINT) AS VARCHAR) ORDER BY touched_at, touch_id), ' > ') AS hours_before_path
 FROM journey_touches
 GROUP BY journey_id, person_id, currency
 ORDER BY journey_id

@@ -76,7 +76,7 @@ export function marketingRoiReport(overrides: Partial<MarketingRoiSettings> = {}
       {
         name: 'journeys',
         title: 'Customer journeys',
-        description: 'One row per order with campaign touches before it (converted = 1), and per person whose touches led to no order (converted = 0): the channels, campaigns and days before the end, in touch order.',
+        description: 'One row per order with campaign touches before it (converted = 1), and per person whose touches led to no order (converted = 0): the channels, campaigns and whole hours before the end (the order, else the last touch), in touch order.',
         formats: { converted: 'count', value: 'money', touches: 'count' },
       },
     ],
