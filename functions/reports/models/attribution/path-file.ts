@@ -16,7 +16,7 @@ export type PathFileResult = { ok: true; paths: ConversionPath[] } | { ok: false
 
 /** Splits one line on the delimiter, honouring double quotes. */
 function splitFields(line: string, delimiter: string): string[] | string {
-  if (!line.includes('"')) return line.split(delimiter);
+  if (line.indexOf('"') < 0) return line.split(delimiter);
   const fields: string[] = [];
   let field = '';
   let quoted = false;
@@ -37,8 +37,19 @@ function splitFields(line: string, delimiter: string): string[] | string {
 
 const NUMBER = /^[+]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
+/** Digits with at most one dot: the common case, checked without a regular expression. */
+function isPlainDigits(text: string): boolean {
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46) dots++;
+    else if (c < 48 || c > 57) return false;
+  }
+  return dots <= 1;
+}
+
 export function parsePathFile(text: string, maxErrors = 20): PathFileResult {
-  const lines = text.split(/\r?\n/);
+  const lines = text.split('\n');
   const errors: PathFileError[] = [];
   const header = (lines[0] ?? '').replace(/^\uFEFF/, '').trim();
   const delimiter = header.includes(';') ? ';' : ',';
@@ -49,7 +60,7 @@ export function parsePathFile(text: string, maxErrors = 20): PathFileResult {
   const paths: ConversionPath[] = [];
   const names = new Map<string, string>();
   for (let i = 1; i < lines.length && errors.length < maxErrors; i++) {
-    const raw = lines[i]!;
+    const raw = lines[i]!.endsWith('\r') ? lines[i]!.slice(0, -1) : lines[i]!;
     if (!raw.trim()) continue;
     const line = i + 1;
     const fields = splitFields(raw, delimiter);
@@ -62,13 +73,17 @@ export function parsePathFile(text: string, maxErrors = 20): PathFileResult {
       continue;
     }
     // One string object per channel name, so the models' lookups hash each name once.
-    const channels = fields[0]!.split('>').map((c) => {
-      const name = c.trim();
+    const parts = fields[0]!.split('>');
+    const channels = new Array<string>(parts.length);
+    let empty = false;
+    for (let c = 0; c < parts.length; c++) {
+      const name = parts[c]!.trim();
       let canonical = names.get(name);
       if (canonical === undefined) names.set(name, (canonical = name));
-      return canonical;
-    });
-    if (channels.some((c) => !c)) {
+      channels[c] = canonical;
+      empty ||= !name;
+    }
+    if (empty) {
       errors.push({ line, field: 'path', message: `needs channels separated by " > ", with no empty channel: "${fields[0]}"` });
       continue;
     }
@@ -76,7 +91,8 @@ export function parsePathFile(text: string, maxErrors = 20): PathFileResult {
     for (let f = 1; f < PATH_FILE_COLUMNS.length; f++) {
       const text = fields[f]!.trim();
       const n = Number(text);
-      if (!NUMBER.test(text) || !Number.isFinite(n)) {
+      // Number() alone would take "", "0x1f" and "Infinity"; the pattern only runs when it has to.
+      if (!(n >= 0) || !Number.isFinite(n) || text === '' || (!isPlainDigits(text) && !NUMBER.test(text))) {
         errors.push({ line, field: PATH_FILE_COLUMNS[f]!, message: `must be a non-negative number, got "${text}"` });
         break;
       }
