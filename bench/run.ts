@@ -13,6 +13,8 @@ import { generateDemo } from '#local/demo/generate.ts';
 import { withLocalStack } from '#local/stack.ts';
 import { benchOrdersAggregate, benchParquetWrite } from './lake.ts';
 import { benchReaders } from './readers.ts';
+import { benchForecastAccuracy, benchForecastFit } from './forecast.ts';
+import { benchAttribution } from './attribution.ts';
 
 const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
 const log = (m: string) => process.stderr.write(`${m}\n`);
@@ -80,6 +82,10 @@ const parquet = await benchParquetWrite();
 log(`1M orders aggregate on DuckDB`);
 const aggregate = await benchOrdersAggregate();
 log(`ingest into DynamoDB Local + stream to lake (${Math.min(orderLines.length, 10_000)} orders)`);
+log('attribution: 100,000 paths, six models');
+const attribution = benchAttribution();
+log('forecast: automatic ETS on a 144-point monthly series; held-out accuracy against R forecast::ets');
+const forecast = { ...benchForecastFit(), accuracy: benchForecastAccuracy() };
 const ingest = process.argv.includes('--no-ingest') ? undefined : await benchIngest(orderLines.slice(0, 10_000));
 
-process.stdout.write(`${JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, validation, readers, parquet, aggregate, ...(ingest ? { ingest } : {}) }, null, 2)}\n`);
+process.stdout.write(`${JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, validation, readers, parquet, aggregate, attribution, forecast, ...(ingest ? { ingest } : {}) }, null, 2)}\n`);

@@ -2,6 +2,7 @@
 // output table, an optional TypeScript post-processing step (model fits) and this definition, which
 // names the tables, says how the dashboard shows them and which headline figures the summary carries.
 import type { ColumnKind } from '#schemas/fields.ts';
+import type { NamedParameter } from './sql-placeholders.ts';
 
 /** A column of a report output table; the kind fixes its Parquet/Glue type. */
 export interface ReportColumn {
@@ -81,6 +82,8 @@ export interface ReportDefinition {
   sqlDir: URL;
   /** Output tables in dashboard order. */
   tables: readonly ReportTableSpec[];
+  /** Named SQL parameters besides `:as_of` (a lookback window, ...), bound the same way. */
+  parameters?: Readonly<Record<string, NamedParameter>>;
   /** Further tables computed in TypeScript from the SQL tables (pure functions: model fits, scoring). */
   postProcess?: (context: ReportContext) => Promise<ReportTables> | ReportTables;
   /** Headline figures from the finished tables (a pure function, so it is tested without a database). */

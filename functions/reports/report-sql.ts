@@ -6,7 +6,7 @@ import type { QueryEngine } from '#lib/query/engine.ts';
 import type { ReportDefinition, ReportTable } from './report-definition.ts';
 import { withSnapshots } from './as-of-snapshots.ts';
 import { reportColumns } from './result-columns.ts';
-import { bindNamedParameters, type BoundSql } from './sql-placeholders.ts';
+import { bindNamedParameters, type BoundSql, type NamedParameter } from './sql-placeholders.ts';
 
 /** The SQL text of one table of a report. */
 export async function readReportSql(definition: ReportDefinition, table: string): Promise<string> {
@@ -19,14 +19,15 @@ export async function readReportSql(definition: ReportDefinition, table: string)
 }
 
 /** The parameters every report SQL may use. */
-export const reportParameters = (asOf: string) => ({ as_of: { type: 'DATE', value: asOf } });
+export const reportParameters = (asOf: string, extra: Readonly<Record<string, NamedParameter>> = {}) => ({ ...extra, as_of: { type: 'DATE', value: asOf } });
 
 /** Report SQL as the engine runs it: snapshots expanded, `:as_of` bound, comments dropped. */
-export const prepareReportSql = (sql: string, asOf: string): BoundSql => bindNamedParameters(withSnapshots(sql), reportParameters(asOf));
+export const prepareReportSql = (sql: string, asOf: string, parameters?: ReportDefinition['parameters']): BoundSql =>
+  bindNamedParameters(withSnapshots(sql), reportParameters(asOf, parameters));
 
 /** Runs one table's SQL as of the date and types its columns for the lake. */
 export async function runReportSql(engine: QueryEngine, definition: ReportDefinition, table: string, asOf: string): Promise<ReportTable> {
-  const bound = prepareReportSql(await readReportSql(definition, table), asOf);
+  const bound = prepareReportSql(await readReportSql(definition, table), asOf, definition.parameters);
   try {
     const result = await engine.query(bound.sql, bound.params);
     return { columns: reportColumns(result.columns), rows: result.rows };

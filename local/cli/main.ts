@@ -2,27 +2,28 @@
 // (0 success, 2 some input rejected, 1 usage or system error).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { USAGE, UsageError } from './usage.ts';
-import { demoCommand } from './demo-command.ts';
-import { ingestCommand } from './ingest-command.ts';
-import { queryCommand } from './query-command.ts';
-import { customerCommand } from './customer-command.ts';
-import { rulesCommand } from './rules-command.ts';
-import { reportCommand } from './report-command.ts';
-import { eraseCommand } from './erase-command.ts';
 
 export type Options = Record<string, string | boolean | undefined>;
 export type Command = (positionals: string[], options: Options) => Promise<number>;
 
+/** A command whose module is loaded when it runs, so `crm attribution` does not start up DuckDB and the AWS SDK. */
+const lazy =
+  <K extends string>(load: () => Promise<Record<K, Command>>, name: K): Command =>
+  async (positionals, options) =>
+    (await load())[name](positionals, options);
+
 const common = { dir: { type: 'string', default: '.crm' }, help: { type: 'boolean', short: 'h' } } as const;
 
 const commands: Record<string, { options: ParseArgsConfig['options']; run: Command }> = {
-  demo: { options: { ...common, seed: { type: 'string' }, customers: { type: 'string' }, months: { type: 'string' } }, run: demoCommand },
-  ingest: { options: { ...common, entity: { type: 'string' }, format: { type: 'string' } }, run: ingestCommand },
-  query: { options: { ...common, format: { type: 'string', default: 'table' } }, run: queryCommand },
-  customer: { options: { ...common }, run: customerCommand },
-  erase: { options: { ...common }, run: eraseCommand },
-  rules: { options: { ...common, cases: { type: 'string' } }, run: rulesCommand },
-  report: { options: { ...common, 'as-of': { type: 'string' } }, run: reportCommand },
+  demo: { options: { ...common, seed: { type: 'string' }, customers: { type: 'string' }, months: { type: 'string' } }, run: lazy(() => import('./demo-command.ts'), 'demoCommand') },
+  ingest: { options: { ...common, entity: { type: 'string' }, format: { type: 'string' } }, run: lazy(() => import('./ingest-command.ts'), 'ingestCommand') },
+  query: { options: { ...common, format: { type: 'string', default: 'table' } }, run: lazy(() => import('./query-command.ts'), 'queryCommand') },
+  customer: { options: { ...common }, run: lazy(() => import('./customer-command.ts'), 'customerCommand') },
+  erase: { options: { ...common }, run: lazy(() => import('./erase-command.ts'), 'eraseCommand') },
+  rules: { options: { ...common, cases: { type: 'string' } }, run: lazy(() => import('./rules-command.ts'), 'rulesCommand') },
+  report: { options: { ...common, 'as-of': { type: 'string' } }, run: lazy(() => import('./report-command.ts'), 'reportCommand') },
+  attribution: { options: { help: common.help, input: { type: 'string' }, 'half-life-days': { type: 'string' } }, run: lazy(() => import('./attribution-command.ts'), 'attributionCommand') },
+  forecast: { options: { help: common.help, input: { type: 'string' }, horizon: { type: 'string' }, season: { type: 'string' }, level: { type: 'string' } }, run: lazy(() => import('./forecast-command.ts'), 'forecastCommand') },
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -24,5 +24,13 @@ commands:
   rules    test --cases FILE
            test EventBridge event patterns: FILE is a JSON array of {name, pattern, event}; prints
            [{name, result}] with result match, no-match or invalid
+  attribution --input FILE [--half-life-days 7]
+           multi-touch attribution of a path file (path;total_conversions;total_conversion_value;total_null,
+           channels separated by " > "); prints {total, models: {first_touch, last_touch, linear, time_decay,
+           position_based, markov: [{channel, conversions, value}]}}; exit 2 on a bad line (line, field, reason)
+  forecast --input FILE [--horizon H] [--season M] [--level 95]
+           forecast a series (CSV with a period,value header, or JSON: [numbers] or [{period, value}]; periods
+           integers or dates, the season inferred from date spacing) with automatic ETS; prints {model, point,
+           lower, upper}, the bounds at the given level; exit 2 on bad input (line, field, reason)
 
 common: --dir D holds all local state (default .crm); machine-readable output on stdout, progress on stderr.`;

@@ -60,13 +60,16 @@ describe('report SQL', () => {
   });
 
   it.each(sqlTables.map(({ report, table }) => [`${report.name}/${table}.sql`, report, table] as const))('%s sends only ? placeholders, each cast', (_file, report, table) => {
-    const { sql, params } = prepareReportSql(sqlOf(report, table), '2024-06-30');
+    const { sql, params } = prepareReportSql(sqlOf(report, table), '2024-06-30', report.parameters);
 
     expect(sql).not.toMatch(/:as_of|--/);
     expect(params.length).toBeGreaterThan(0);
-    expect(params.every((p) => p === '2024-06-30')).toBe(true);
     expect(sql.split('?').length - 1).toBe(params.length);
-    expect(sql.split('CAST(? AS DATE)').length - 1).toBe(params.length);
+    // Each ? is cast to the type of the parameter whose value it carries: :as_of or one the report declares.
+    const declared = [{ type: 'DATE', value: '2024-06-30' }, ...Object.values(report.parameters ?? {})];
+    const casts = [...sql.matchAll(/CAST\(\? AS (\w+)\)/g)].map((m) => m[1]);
+    expect(casts.length).toBe(params.length);
+    params.forEach((p, i) => expect(declared.some((d) => d.value === p && d.type === casts[i])).toBe(true));
   });
 });
 
