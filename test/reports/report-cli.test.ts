@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLocalQueryEngine } from '#lib/query/duckdb-engine.ts';
 import { registerReportViews } from '#functions/reports/local-report-views.ts';
+import { reportNames } from '#functions/reports/catalog.ts';
 import { crm } from '../integration/cli-helpers.ts';
 import { AS_OF, tempDir, writeSalesLake } from './sales-lake-fixture.ts';
 
@@ -84,8 +85,8 @@ describe('crm report', () => {
   });
 
   it.each([
-    ['an unknown report', ['report', 'sales', '--dir'], /unknown report "sales": one of sales_overview, or all/],
-    ['no report name', ['report', '--dir'], /report NAME is required: one of sales_overview, or all/],
+    ['an unknown report', ['report', 'sales', '--dir'], new RegExp(`unknown report "sales": one of ${reportNames.join(', ')}, or all`)],
+    ['no report name', ['report', '--dir'], new RegExp(`report NAME is required: one of ${reportNames.join(', ')}, or all`)],
     ['a date that does not exist', ['report', 'all', '--as-of', '2024-02-30', '--dir'], /--as-of must be a calendar date YYYY-MM-DD, got "2024-02-30"/],
     ['a date in another format', ['report', 'all', '--as-of', '30.06.2024', '--dir'], /--as-of must be a calendar date/],
   ])('exits 1 with a usage error for %s', async (_label, args, message) => {
