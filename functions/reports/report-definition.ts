@@ -1,6 +1,7 @@
 // What a report is: a folder `functions/reports/<name>/` holding one Athena-dialect `.sql` file per
 // output table, an optional TypeScript post-processing step (model fits) and this definition, which
 // names the tables, says how the dashboard shows them and which headline figures the summary carries.
+import type { BusEvent } from '#lib/bus/event-bus.ts';
 import type { ColumnKind } from '#schemas/fields.ts';
 
 /** A column of a report output table; the kind fixes its Parquet/Glue type. */
@@ -66,10 +67,26 @@ export interface Headline {
   currency?: string;
 }
 
+/**
+ * The latest earlier run of the same report (as_of before this one, with a summary.json), read
+ * through the ObjectStore so it works on S3 as on a directory. Runs are compared with it, e.g. the
+ * RFM movement matrix; as long as the earlier runs are the same, a rerun gives the same outputs.
+ */
+export interface PreviousRun {
+  /** YYYY-MM-DD. */
+  asOf: string;
+  /** Its parsed summary.json. */
+  summary: Record<string, unknown>;
+  /** Rows of one of its tables (decodeParquet conventions: DATE 'YYYY-MM-DD', DECIMAL and BIGINT numbers); undefined when it has none of that name. */
+  table(name: string): Promise<Record<string, unknown>[] | undefined>;
+}
+
 export interface ReportContext {
   /** The as-of date, YYYY-MM-DD. */
   asOf: string;
   tables: ReportTables;
+  /** The previous run, when there is one. */
+  previous?: PreviousRun;
 }
 
 export interface ReportDefinition {
@@ -85,6 +102,16 @@ export interface ReportDefinition {
   postProcess?: (context: ReportContext) => Promise<ReportTables> | ReportTables;
   /** Headline figures from the finished tables (a pure function, so it is tested without a database). */
   headlines: (context: ReportContext) => Headline[];
+  /**
+   * Extra top-level blocks of summary.json (model parameters such as `bgnbd`), from the finished
+   * tables; deterministic, and never one of the framework's own keys.
+   */
+  summary?: (context: ReportContext) => Record<string, unknown>;
+  /**
+   * Domain events about customers (ids and figures only, no personal data), published on the bus
+   * once the run is written; each detail must match its schema in `schemas/events.ts`.
+   */
+  events?: (context: ReportContext) => BusEvent[];
 }
 
 /** Identity function that gives a report definition its type where it is written. */
