@@ -133,7 +133,11 @@ export function probabilityAlive({ r, alpha, a, b }: BgNbdParameters, { x, tx, T
  * parameters no longer grow with x, so the series converges in a few terms for any x, and the
  * factor (a−1) of the paper's leading term cancels analytically (no blow-up near a = 1).
  */
-export function conditionalExpectedPurchases(params: BgNbdParameters, history: PurchaseHistory, t: number): number {
+export const conditionalExpectedPurchases = (params: BgNbdParameters, history: PurchaseHistory, t: number) =>
+  expectedPurchasesIfAlive(params, history, t) * probabilityAlive(params, history);
+
+/** E[Y(t) | x, t_x, T, still alive]: equation 10 without its P(alive) factor (value at risk needs it apart). */
+export function expectedPurchasesIfAlive(params: BgNbdParameters, history: PurchaseHistory, t: number): number {
   const { r, alpha, a, b } = params;
   const { x, T } = history;
   if (t <= 0) return 0;
@@ -152,7 +156,7 @@ export function conditionalExpectedPurchases(params: BgNbdParameters, history: P
     sum += term;
   }
   const bracket = head - Math.exp(am1 * log1mz) * sum;
-  return (c * bracket) * probabilityAlive(params, history);
+  return c * bracket;
 }
 
 /** E[X(t)]: expected purchases of a new customer in a period of length t (equation 9). */

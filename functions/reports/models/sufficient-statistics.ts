@@ -24,7 +24,8 @@ export interface CompressedHistories {
 export function checkHistory(h: PurchaseHistory, where: string): void {
   const bad = (field: string, reason: string) => new Error(`${where}: ${field} ${reason} (x=${h.x}, t_x=${h.tx}, T=${h.T})`);
   if (!Number.isInteger(h.x) || h.x < 0) throw bad('x', 'must be a whole number of repeat purchases ≥ 0');
-  if (!(h.T > 0) || !Number.isFinite(h.T)) throw bad('T', 'must be a positive finite age');
+  // T = 0 (first purchase on the as-of day) is allowed: such a customer adds nothing to the likelihood.
+  if (!(h.T >= 0) || !Number.isFinite(h.T)) throw bad('T', 'must be a finite age ≥ 0');
   if (!(h.tx >= 0) || h.tx > h.T) throw bad('t_x', 'must lie between 0 and T');
   if (h.x === 0 && h.tx !== 0) throw bad('t_x', 'must be 0 for a customer with no repeat purchase');
 }
