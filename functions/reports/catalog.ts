@@ -1,9 +1,10 @@
 // The reports there are. `crm report all`, the demo and the scheduled report Lambdas run this list.
 import { churn } from './churn/report.ts';
 import type { ReportDefinition } from './report-definition.ts';
+import { rfm } from './rfm/report.ts';
 import { salesOverview } from './sales_overview/report.ts';
 
-export const reports: readonly ReportDefinition[] = [salesOverview, churn];
+export const reports: readonly ReportDefinition[] = [salesOverview, rfm, churn];
 
 export const reportNames: readonly string[] = reports.map((r) => r.name);
 

@@ -20,24 +20,43 @@ export interface ReportTable {
 export type ReportTables = Readonly<Record<string, ReportTable>>;
 
 /**
- * An inline SVG chart of one table. Rows are plotted in table order (the SQL's ORDER BY).
- * - `y` is one measure column, or several that become the series (new vs returning buyers);
- * - `series` splits one measure by a column's values (revenue by channel);
- * - `facet` draws one chart per value of a column, e.g. `currency`, because money in different
- *   currencies is never added up or drawn on one axis.
+ * An interactive chart of one table (ECharts, inlined in dashboard.html): hover shows exact values,
+ * legend entries toggle their series. Rows are plotted in table order (the SQL's ORDER BY).
+ * - `bar` / `line`: `x` is the category axis (a month, a stage, a frequency); `y` is one measure
+ *   column, or several that become the series (new vs returning buyers); `series` splits one measure
+ *   by a column's values (revenue by channel);
+ * - `scatter`: numeric `x` and `y` per row, `series` colours the points (at most 5,000 drawn);
+ * - `heatmap`: categories `x` (columns) and `y` (rows); each cell the sum of `value` over its rows
+ *   (`aggregate: 'mean'` for a rate such as P(alive)), or the number of rows when `value` is absent;
+ * - `histogram`: the distribution of the numeric column `x` (one row each) in `bins` equal-width bins;
+ * - `facet` (any type) draws one chart per value of a column, e.g. `currency`, because money in
+ *   different currencies is never added up or drawn on one axis.
  */
 export interface ChartSpec {
-  type: 'bar' | 'line';
+  type: 'bar' | 'line' | 'scatter' | 'heatmap' | 'histogram';
   title: string;
-  /** The category axis column (a month, a stage, ...). */
   x: string;
-  y: string | readonly string[];
+  /** The measure(s); required for bar, line and scatter. */
+  y?: string | readonly string[];
   series?: string;
   /** Bars of a category stacked rather than side by side. @default false */
   stacked?: boolean;
   facet?: string;
-  /** How the measure reads. @default 'number' */
+  /** Heatmap cell measure. @default the number of rows in the cell */
+  value?: string;
+  /** How heatmap rows of one cell combine. @default 'sum' */
+  aggregate?: 'sum' | 'mean';
+  /** Histogram bins. @default 20 */
+  bins?: number;
+  /** How the measure reads (the cell value of a heatmap, the x values of a histogram). @default 'number' */
   format?: ValueFormat;
+  /** How scatter x values read. @default 'number' */
+  xFormat?: ValueFormat;
+  /** Categories of the x and y axes in this order (others follow in row order), e.g. segments in the scheme's order. */
+  order?: { x?: readonly unknown[]; y?: readonly unknown[] };
+  /** Axis titles. @default the humanized column names */
+  xLabel?: string;
+  yLabel?: string;
 }
 
 export type ValueFormat = 'money' | 'count' | 'number' | 'ratio';
