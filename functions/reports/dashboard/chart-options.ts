@@ -36,6 +36,10 @@ export interface ChartPanel {
 }
 
 const NONE = '(none)';
+
+/** A few named categories (segments, stages) all show, slanted when long; long series (months) thin out. */
+const categoryAxisLabel = (labels: readonly string[]) =>
+  labels.length <= 12 ? { interval: 0, hideOverlap: false, rotate: labels.some((l) => l.length > 9) && labels.length > 5 ? 25 : 0 } : { hideOverlap: true };
 const label = (value: unknown) => (value === null || value === undefined ? NONE : categoryLabel(value));
 
 /** One panel per facet value (or one); an empty table gives none. */
@@ -77,7 +81,7 @@ function build(spec: ChartSpec, rows: Record<string, unknown>[], categories: unk
         grid: { left: 16, right: 24, top: legend ? 40 : 16, bottom: 44, containLabel: true },
         legend: { show: legend, type: 'scroll', top: 0 },
         tooltip: { trigger: 'axis', axisPointer: { type: spec.type === 'bar' ? 'shadow' : 'line' } },
-        xAxis: { type: 'category', data: data.categories.map(label), ...axisName(base.xName) },
+        xAxis: { type: 'category', data: data.categories.map(label), axisLabel: categoryAxisLabel(data.categories.map(label)), ...axisName(base.xName) },
         yAxis: { type: 'value', name: base.yName, nameTextStyle: { color: '#5f6b76', align: 'left' } },
         series: data.series.map((s) => ({
           name: s.name,
@@ -131,7 +135,7 @@ function build(spec: ChartSpec, rows: Record<string, unknown>[], categories: unk
         ...common,
         grid: { left: 16, right: 24, top: 16, bottom: 76, containLabel: true },
         tooltip: { trigger: 'item' },
-        xAxis: { type: 'category', data: data.xs.map(label), splitArea: { show: true }, axisLabel: { interval: 0, rotate: data.xs.length > 6 ? 30 : 0 }, ...axisName(base.xName) },
+        xAxis: { type: 'category', data: data.xs.map(label), splitArea: { show: true }, axisLabel: categoryAxisLabel(data.xs.map(label)), ...axisName(base.xName) },
         yAxis: { type: 'category', data: data.ys.map(label), splitArea: { show: true }, inverse: !numericY, name: yName, nameTextStyle: { color: '#5f6b76', align: 'left' } },
         visualMap: { min, max: max === min ? min + 1 : max, calculable: true, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 160, inRange: { color: HEAT } },
         series: [{ type: 'heatmap', name: spec.title, data: data.cells, label: { show: data.cells.length <= 150, fontSize: 11 }, emphasis: { itemStyle: { borderColor: '#1f2933', borderWidth: 1 } } }],
