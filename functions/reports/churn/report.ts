@@ -39,7 +39,19 @@ export const churn = defineReport({
       source: 'postProcess',
       description: 'The probability that a customer as old as the oldest one (t weeks) is still buying, by repeat purchases and the week of the last one: the later and more regular, the likelier.',
       formats: { p_alive: 'ratio', frequency: 'count' },
-      charts: [{ type: 'line', title: 'P(alive) by week of the last purchase, per number of repeat purchases', x: 'recency_weeks', y: 'p_alive', series: 'frequency', format: 'ratio' }],
+      charts: [
+        {
+          type: 'heatmap',
+          title: 'P(alive) by repeat purchases and week of the last purchase',
+          x: 'recency_weeks',
+          y: 'frequency',
+          value: 'p_alive',
+          aggregate: 'mean',
+          format: 'ratio',
+          xLabel: 'Week of the last purchase (since the first)',
+          yLabel: 'Repeat purchases',
+        },
+      ],
     },
     {
       name: 'clv_distribution',
@@ -47,7 +59,7 @@ export const churn = defineReport({
       source: 'postProcess',
       description: 'Customers by band of 12-month customer value, per currency; the last band holds the top 5 % and above.',
       formats: { clv_from: 'money', clv_to: 'money', customers: 'count' },
-      charts: [{ type: 'bar', title: 'Customers by 12-month value', x: 'label', y: 'customers', facet: 'currency', format: 'count' }],
+      charts: [{ type: 'bar', title: 'Customers by 12-month value', x: 'label', y: 'customers', facet: 'currency', format: 'count', xLabel: '12-month value', yLabel: 'Customers' }],
     },
     {
       name: 'calibration_holdout',
@@ -57,7 +69,17 @@ export const churn = defineReport({
         'The model fitted on data up to 26 weeks before the as-of date predicts each customer’s repeat purchases in those 26 weeks; ' +
         'mean predicted and actual purchases by the number of repeat purchases before the cut-off.',
       formats: { customers: 'count', actual_purchases: 'number', predicted_purchases: 'number' },
-      charts: [{ type: 'line', title: 'Holdout purchases per customer: actual and predicted', x: 'label', y: ['actual_purchases', 'predicted_purchases'], format: 'number' }],
+      charts: [
+        {
+          type: 'line',
+          title: 'Holdout purchases per customer: actual and predicted',
+          x: 'label',
+          y: ['actual_purchases', 'predicted_purchases'],
+          format: 'number',
+          xLabel: 'Repeat purchases before the cut-off',
+          yLabel: 'Purchases in the held-out weeks',
+        },
+      ],
     },
     {
       name: 'cohort_retention',
@@ -67,7 +89,10 @@ export const churn = defineReport({
         'Customers by the year of their first contract: the share that reached each contract term (observed; recent cohorts have not had the time yet) ' +
         'and the share the shifted-beta-geometric model projects.',
       formats: { customers: 'count', reached: 'count', observed_survival: 'ratio', projected_survival: 'ratio' },
-      charts: [{ type: 'line', title: 'Share of the cohort reaching each term (observed)', x: 'term', y: 'observed_survival', series: 'cohort', format: 'ratio' }],
+      charts: [
+        { type: 'heatmap', title: 'Share of each cohort reaching each contract term (observed)', x: 'term', y: 'cohort', value: 'observed_survival', aggregate: 'mean', format: 'ratio', xLabel: 'Contract term', yLabel: 'Cohort' },
+        { type: 'line', title: 'Share reaching each term, projected by the sBG model', x: 'term', y: 'projected_survival', series: 'cohort', format: 'ratio' },
+      ],
     },
     {
       name: 'cohort_models',
