@@ -75,20 +75,23 @@ async function openDashboard(report: string): Promise<{ page: Page; errors: stri
   });
   await page.goto(file);
   await page.waitForLoadState('load');
+  await page.evaluate(PROBE);
   return { page, errors, requests };
 }
 
-/** Counts, per chart, the data values that got a visible graphic (ECharts' own item elements) and the SVG marks. */
-const checkCharts = (page: Page) =>
-  page.evaluate(() => {
-    type El = { ignore?: boolean; invisible?: boolean; getBoundingRect(): { width: number; height: number } };
-    type Data = { count(): number; get(dim: string, i: number): unknown; getItemGraphicEl(i: number): El | undefined; dimensions: string[] };
-    type Chart = { getModel(): { getSeries(): { getData(): Data }[] } };
-    const echarts = (window as unknown as { echarts: { getInstanceByDom(el: Element): Chart | undefined } }).echarts;
-    return [...document.querySelectorAll<HTMLElement>('[data-chart]')].map((el) => {
+/**
+ * Browser-side probes (plain JS: the page has no TypeScript, and the project's types have no DOM).
+ * charts(): per chart, the data values with a drawn, non-empty graphic in ECharts' own scene and the
+ * filled SVG paths in its DOM; values(i): the numbers chart i plots; targets(i): centres of its filled
+ * marks; tooltip(i): the visible tooltip text; seriesName(i): the name of its first series.
+ */
+const PROBE = String.raw`window.__probe = {
+  filled: (el) => [...el.querySelectorAll('svg path')].filter((p) => !['none', 'transparent', null].includes(p.getAttribute('fill'))),
+  charts() {
+    return [...document.querySelectorAll('[data-chart]')].map((el) => {
       const chart = echarts.getInstanceByDom(el);
       let drawn = 0;
-      for (const series of chart?.getModel().getSeries() ?? []) {
+      for (const series of chart ? chart.getModel().getSeries() : []) {
         const data = series.getData();
         for (let i = 0; i < data.count(); i++) {
           const graphic = data.getItemGraphicEl(i);
@@ -97,10 +100,28 @@ const checkCharts = (page: Page) =>
           if (box.width > 0 || box.height > 0) drawn++;
         }
       }
-      const filledPaths = [...el.querySelectorAll('svg path')].filter((p) => !['none', 'transparent', null].includes(p.getAttribute('fill'))).length;
-      return { caption: el.getAttribute('aria-label') ?? '', kind: el.dataset.kind ?? '', expected: Number(el.dataset.marks), drawn, filledPaths };
+      return { caption: el.getAttribute('aria-label') || '', kind: el.dataset.kind || '', expected: Number(el.dataset.marks), drawn, filledPaths: this.filled(el).length };
     });
-  }) as Promise<ChartCheck[]>;
+  },
+  spec: (i) => JSON.parse(document.getElementById('chart-options').textContent)[i],
+  values(i) {
+    const { option, meta } = this.spec(i);
+    const values = option.series.flatMap((s) => s.data.map((d) => (Array.isArray(d) ? d[d.length - 1] : d))).filter((v) => typeof v === 'number');
+    return { values, meta };
+  },
+  targets(i) {
+    const el = document.querySelectorAll('[data-chart]')[i];
+    el.scrollIntoView();
+    return this.filled(el).map((p) => p.getBoundingClientRect()).filter((r) => r.width > 2 && r.height > 2).map((r) => ({ x: r.left + r.width / 2, y: r.top + r.height / 2 }));
+  },
+  tooltip(i) {
+    const el = document.querySelectorAll('[data-chart]')[i];
+    return [...el.querySelectorAll('div')].filter((d) => d.style.position === 'absolute' && getComputedStyle(d).display !== 'none' && getComputedStyle(d).visibility !== 'hidden').map((d) => d.innerText).join(' | ');
+  },
+  seriesName(i) { return this.spec(i).option.series[0].name; },
+};`;
+
+const checkCharts = (page: Page) => page.evaluate('window.__probe.charts()') as Promise<ChartCheck[]>;
 
 describe.each(['sales_overview', 'rfm', 'churn'].filter((r) => reportNames.includes(r)))('dashboard of %s in chromium', (report) => {
   let page: Page;
@@ -129,33 +150,15 @@ describe.each(['sales_overview', 'rfm', 'churn'].filter((r) => reportNames.inclu
   });
 
   it('shows the exact value of a mark on hover', async () => {
-    const first = page.locator('[data-chart]').first();
-    await first.scrollIntoViewIfNeeded();
     // The values the first chart plots, formatted as the dashboard formats them (money with its currency).
-    const { values, meta } = await page.evaluate(() => {
-      const specs = JSON.parse(document.getElementById('chart-options')!.textContent!) as { option: { series: { data: unknown[] }[] }; meta: { format: ValueFormat; currency?: string } }[];
-      const { option, meta } = specs[0]!;
-      const values = option.series.flatMap((s) => s.data.map((d) => (Array.isArray(d) ? d[d.length - 1] : d))).filter((v): v is number => typeof v === 'number');
-      return { values, meta };
-    });
+    const { values, meta } = (await page.evaluate('window.__probe.values(0)')) as { values: number[]; meta: { format: ValueFormat; currency?: string } };
     const exact = new Set(values.map((v) => formatValue(v, meta.format, meta.currency)));
-    const targets = await first.evaluate((el) =>
-      [...el.querySelectorAll('svg path')]
-        .filter((p) => !['none', 'transparent', null].includes(p.getAttribute('fill')))
-        .map((p) => p.getBoundingClientRect())
-        .filter((r) => r.width > 2 && r.height > 2)
-        .map((r) => ({ x: r.left + r.width / 2, y: r.top + r.height / 2 })),
-    );
+    const targets = (await page.evaluate('window.__probe.targets(0)')) as { x: number; y: number }[];
     let tooltip = '';
     for (const point of targets.slice(0, 40)) {
       await page.mouse.move(point.x, point.y);
       await page.waitForTimeout(60);
-      tooltip = await first.evaluate((el) =>
-        [...el.querySelectorAll<HTMLElement>('div')]
-          .filter((d) => d.style.position === 'absolute' && getComputedStyle(d).display !== 'none' && getComputedStyle(d).visibility !== 'hidden')
-          .map((d) => d.innerText)
-          .join(' | '),
-      );
+      tooltip = (await page.evaluate('window.__probe.tooltip(0)')) as string;
       if ([...exact].some((text) => tooltip.includes(text))) break;
     }
     expect([...exact].filter((text) => tooltip.includes(text)), tooltip).not.toEqual([]);
@@ -171,7 +174,7 @@ describe('dashboard interactions', () => {
       const chart = page.locator('[data-chart]').nth(index);
       await chart.scrollIntoViewIfNeeded();
       // A legend entry is an SVG <text> with the series name.
-      const name = await page.evaluate((i) => (JSON.parse(document.getElementById('chart-options')!.textContent!) as { option: { series: { name: string }[] } }[])[i]!.option.series[0]!.name, index);
+      const name = (await page.evaluate(`window.__probe.seriesName(${index})`)) as string;
       await chart.locator('svg text', { hasText: new RegExp(`^${name}$`) }).first().click();
       await page.waitForTimeout(100);
       const after = await checkCharts(page);

@@ -40,6 +40,14 @@ const NONE = '(none)';
 /** A few named categories (segments, stages) all show, slanted when long; long series (months) thin out. */
 const categoryAxisLabel = (labels: readonly string[]) =>
   labels.length <= 12 ? { interval: 0, hideOverlap: false, rotate: labels.some((l) => l.length > 9) && labels.length > 5 ? 25 : 0 } : { hideOverlap: true };
+
+/** A category x axis with its title below the labels, further down when the labels are slanted. */
+function categoryXAxis(labels: string[], name: string) {
+  const axisLabel = categoryAxisLabel(labels);
+  const slanted = (('rotate' in axisLabel && axisLabel.rotate) || 0) > 0;
+  const longest = Math.max(0, ...labels.map((l) => l.length));
+  return { type: 'category', data: labels, axisLabel, name, nameLocation: 'middle', nameGap: slanted ? Math.min(90, 24 + longest * 3.2) : 30, nameTextStyle: { color: '#5f6b76' } };
+}
 const label = (value: unknown) => (value === null || value === undefined ? NONE : categoryLabel(value));
 
 /** One panel per facet value (or one); an empty table gives none. */
@@ -78,10 +86,10 @@ function build(spec: ChartSpec, rows: Record<string, unknown>[], categories: unk
       const legend = data.series.length > 1;
       const option = {
         ...common,
-        grid: { left: 16, right: 24, top: legend ? 40 : 16, bottom: 44, containLabel: true },
+        grid: { left: 16, right: 24, top: legend ? 48 : 32, bottom: 44, containLabel: true },
         legend: { show: legend, type: 'scroll', top: 0 },
         tooltip: { trigger: 'axis', axisPointer: { type: spec.type === 'bar' ? 'shadow' : 'line' } },
-        xAxis: { type: 'category', data: data.categories.map(label), axisLabel: categoryAxisLabel(data.categories.map(label)), ...axisName(base.xName) },
+        xAxis: categoryXAxis(data.categories.map(label), base.xName),
         yAxis: { type: 'value', name: base.yName, nameTextStyle: { color: '#5f6b76', align: 'left' } },
         series: data.series.map((s) => ({
           name: s.name,
@@ -113,7 +121,7 @@ function build(spec: ChartSpec, rows: Record<string, unknown>[], categories: unk
       if (!marks) return undefined;
       const option = {
         ...common,
-        grid: { left: 16, right: 24, top: groups.length > 1 ? 40 : 16, bottom: 44, containLabel: true },
+        grid: { left: 16, right: 24, top: groups.length > 1 ? 48 : 32, bottom: 44, containLabel: true },
         legend: { show: groups.length > 1, type: 'scroll', top: 0 },
         tooltip: { trigger: 'item' },
         xAxis: { type: 'value', scale: true, ...axisName(base.xName) },
@@ -133,14 +141,15 @@ function build(spec: ChartSpec, rows: Record<string, unknown>[], categories: unk
       const yName = spec.yLabel ?? humanize(measures(spec)[0]!);
       const option = {
         ...common,
-        grid: { left: 16, right: 24, top: 16, bottom: 76, containLabel: true },
+        grid: { left: 16, right: 96, top: 32, bottom: 40, containLabel: true },
         tooltip: { trigger: 'item' },
-        xAxis: { type: 'category', data: data.xs.map(label), splitArea: { show: true }, axisLabel: categoryAxisLabel(data.xs.map(label)), ...axisName(base.xName) },
-        yAxis: { type: 'category', data: data.ys.map(label), splitArea: { show: true }, inverse: !numericY, name: yName, nameTextStyle: { color: '#5f6b76', align: 'left' } },
-        visualMap: { min, max: max === min ? min + 1 : max, calculable: true, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 160, inRange: { color: HEAT } },
+        xAxis: { ...categoryXAxis(data.xs.map(label), base.xName), splitArea: { show: true } },
+        // The axis title goes above the rows either way (an inverse axis starts at the top).
+        yAxis: { type: 'category', data: data.ys.map(label), splitArea: { show: true }, inverse: !numericY, name: yName, nameLocation: numericY ? 'end' : 'start', nameTextStyle: { color: '#5f6b76', align: 'left' } },
+        visualMap: { min, max: max === min ? min + 1 : max, calculable: true, orient: 'vertical', right: 8, top: 'middle', itemHeight: 140, inRange: { color: HEAT } },
         series: [{ type: 'heatmap', name: spec.title, data: data.cells, label: { show: data.cells.length <= 150, fontSize: 11 }, emphasis: { itemStyle: { borderColor: '#1f2933', borderWidth: 1 } } }],
       };
-      const height = Math.max(260, Math.min(640, 90 + 30 * data.ys.length));
+      const height = Math.max(240, Math.min(640, 90 + 26 * data.ys.length));
       return { height, option, meta: { kind: 'heatmap', ...base, yName, marks: data.cells.length } };
     }
     case 'histogram': {
@@ -151,9 +160,9 @@ function build(spec: ChartSpec, rows: Record<string, unknown>[], categories: unk
         unitBins ? formatValue(b.from, base.format === 'money' ? 'number' : base.format) : `${compactNumber(b.from, base.format)}–${compactNumber(b.to, base.format)}`;
       const option = {
         ...common,
-        grid: { left: 16, right: 24, top: 16, bottom: 44, containLabel: true },
+        grid: { left: 16, right: 24, top: 32, bottom: 44, containLabel: true },
         tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-        xAxis: { type: 'category', data: bins.map(binLabel), ...axisName(`${base.xName}${currency ? ` (${currency})` : ''}`) },
+        xAxis: categoryXAxis(bins.map(binLabel), `${base.xName}${currency ? ` (${currency})` : ''}`),
         yAxis: { type: 'value', name: base.yName, minInterval: 1, nameTextStyle: { color: '#5f6b76', align: 'left' } },
         series: [{ type: 'bar', name: base.yName, data: bins.map((b) => b.count), barCategoryGap: '4%', itemStyle: { color: PALETTE[0] } }],
       };
