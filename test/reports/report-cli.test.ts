@@ -84,8 +84,8 @@ describe('crm report', () => {
   });
 
   it.each([
-    ['an unknown report', ['report', 'sales', '--dir'], /unknown report "sales": one of sales_overview, or all/],
-    ['no report name', ['report', '--dir'], /report NAME is required: one of sales_overview, or all/],
+    ['an unknown report', ['report', 'sales', '--dir'], /unknown report "sales": one of sales_overview, rfm, churn, or all/],
+    ['no report name', ['report', '--dir'], /report NAME is required: one of sales_overview, rfm, churn, or all/],
     ['a date that does not exist', ['report', 'all', '--as-of', '2024-02-30', '--dir'], /--as-of must be a calendar date YYYY-MM-DD, got "2024-02-30"/],
     ['a date in another format', ['report', 'all', '--as-of', '30.06.2024', '--dir'], /--as-of must be a calendar date/],
   ])('exits 1 with a usage error for %s', async (_label, args, message) => {

@@ -32,7 +32,7 @@ measures AS (
   FROM sales AS s
   GROUP BY s.customer_id
 ),
-customers AS (
+buyers AS (
   SELECT
     m.customer_id,
     c.currency,
@@ -55,5 +55,5 @@ SELECT
   ntile(5) OVER (ORDER BY recency_days DESC, frequency, monetary, customer_id) AS r_score,
   ntile(5) OVER (ORDER BY frequency, monetary, recency_days DESC, customer_id) AS f_score,
   ntile(5) OVER (PARTITION BY currency ORDER BY monetary, frequency, recency_days DESC, customer_id) AS m_score
-FROM customers
+FROM buyers
 ORDER BY customer_id
