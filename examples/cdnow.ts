@@ -78,6 +78,8 @@ process.stdout.write(
     {
       file,
       asOf,
+      // The published figures are those of the 1/10 sample; another file (the master) is other data with its own estimates.
+      publishedFor: 'the CDNOW 1/10 sample (2,357 customers, as of 1997-09-30)',
       transactions: transactions.length,
       customers,
       ingest: { accepted: ingested.accepted, rejected: ingested.rejected, seconds: ingest.seconds },

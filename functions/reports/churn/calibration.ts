@@ -2,7 +2,7 @@
 // purchases over the holdout weeks against the purchases customers actually made, by how often they
 // bought in calibration (Fader, Hardie & Lee 2005, figure 3). A model that fits tracks the actual line.
 import { conditionalExpectedPurchases, fitBgNbd, type BgNbdFit } from '../models/bgnbd.ts';
-import type { CompressedHistories } from '../models/sufficient-statistics.ts';
+import { compressHistories } from '../models/sufficient-statistics.ts';
 import { numberIn, stringIn } from './table-rows.ts';
 
 /** Calibration frequencies shown one by one; higher ones are pooled into the last group ("7+"). */
@@ -37,7 +37,8 @@ export function calibrationCheck(rows: readonly Record<string, unknown>[]): Cali
     holdout: numberIn(row, 'holdout_purchases', table, i),
   }));
   if (!parsed.some((r) => r.x > 0)) return undefined;
-  const data = compressedFrom(parsed);
+  // The SQL already grouped identical statistics: its customer counts are the weights.
+  const data = compressHistories(parsed.map((r) => ({ x: r.x, tx: r.tx, T: r.T, weight: r.customers })));
   const fit = fitBgNbd(data);
   const groups = new Map<number, { customers: number; actual: number; predicted: number }>();
   for (const r of parsed) {
@@ -61,25 +62,5 @@ export function calibrationCheck(rows: readonly Record<string, unknown>[]): Cali
         actual: g.actual / g.customers,
         predicted: g.predicted / g.customers,
       })),
-  };
-}
-
-/** The SQL already grouped identical statistics: its rows are the compressed rows, counts the weights. */
-function compressedFrom(rows: readonly { x: number; tx: number; T: number; customers: number }[]): CompressedHistories {
-  const xPositions = new Map<number, number>();
-  const xIndex = new Uint32Array(rows.length);
-  rows.forEach((r, i) => {
-    let position = xPositions.get(r.x);
-    if (position === undefined) xPositions.set(r.x, (position = xPositions.size));
-    xIndex[i] = position;
-  });
-  return {
-    x: Float64Array.from(rows, (r) => r.x),
-    tx: Float64Array.from(rows, (r) => r.tx),
-    T: Float64Array.from(rows, (r) => r.T),
-    weight: Float64Array.from(rows, (r) => r.customers),
-    xValues: Float64Array.from(xPositions.keys()),
-    xIndex,
-    customers: rows.reduce((s, r) => s + r.customers, 0),
   };
 }

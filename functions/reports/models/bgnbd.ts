@@ -37,27 +37,39 @@ export function bgNbdLogLikelihood({ r, alpha, a, b }: BgNbdParameters, { x, tx,
 /** −(mean log-likelihood) over the rows and its gradient with respect to (ln r, ln α, ln a, ln b). */
 function negativeMeanLogLikelihood(data: CompressedHistories, theta: readonly number[]) {
   const [r, alpha, a, b] = theta.map(Math.exp) as [number, number, number, number];
+  // Terms that depend on x, t_x or T only: computed once per distinct value.
   const nx = data.xValues.length;
-  // Terms that depend on x only: computed once per distinct x.
   const lgR = logGamma(r);
   const lgB = logGamma(b);
   const lgAB = logGamma(a + b);
   const psiR = digamma(r);
   const psiB = digamma(b);
   const psiAB = digamma(a + b);
+  const logAlpha = Math.log(alpha);
+  const logA = Math.log(a);
   const perX = new Float64Array(nx);
   const dPerXr = new Float64Array(nx);
   const dPerXa = new Float64Array(nx);
   const dPerXb = new Float64Array(nx);
+  const dropTerm = new Float64Array(nx); // ln a − ln(b + x − 1), the log-odds of having dropped out after the last purchase
+  const invBX = new Float64Array(nx);
   for (let k = 0; k < nx; k++) {
     const x = data.xValues[k]!;
-    perX[k] = logGamma(r + x) - lgR + lgAB + logGamma(b + x) - lgB - logGamma(a + b + x);
+    perX[k] = logGamma(r + x) - lgR + lgAB + logGamma(b + x) - lgB - logGamma(a + b + x) + r * logAlpha;
     const psiABX = digamma(a + b + x);
-    dPerXr[k] = digamma(r + x) - psiR;
+    dPerXr[k] = digamma(r + x) - psiR + logAlpha;
     dPerXa[k] = psiAB - psiABX;
     dPerXb[k] = psiAB + digamma(b + x) - psiB - psiABX;
+    if (x > 0) {
+      dropTerm[k] = logA - Math.log(b + x - 1);
+      invBX[k] = 1 / (b + x - 1);
+    }
   }
-  const logAlpha = Math.log(alpha);
+  const logAT = data.TValues.map((T) => Math.log(alpha + T));
+  const invAT = data.TValues.map((T) => 1 / (alpha + T));
+  const logAtx = data.txValues.map((tx) => Math.log(alpha + tx));
+  const invAtx = data.txValues.map((tx) => 1 / (alpha + tx));
+  const invA = 1 / a;
   let ll = 0;
   let gr = 0;
   let gAlpha = 0;
@@ -66,36 +78,30 @@ function negativeMeanLogLikelihood(data: CompressedHistories, theta: readonly nu
   let total = 0;
   for (let i = 0; i < data.weight.length; i++) {
     const w = data.weight[i]!;
-    const x = data.x[i]!;
     const k = data.xIndex[i]!;
-    const rx = r + x;
-    const logAT = Math.log(alpha + data.T[i]!);
-    const a3 = -rx * logAT;
-    let value: number;
-    let dr = dPerXr[k]! + logAlpha;
-    let dAlpha = r / alpha;
+    const Ti = data.TIndex[i]!;
+    const rx = r + data.x[i]!;
+    const a3 = -rx * logAT[Ti]!;
+    let value = a3;
+    let dr = dPerXr[k]! - logAT[Ti]!;
+    let dAlpha = r / alpha - rx * invAT[Ti]!;
     let da = dPerXa[k]!;
     let db = dPerXb[k]!;
-    if (x > 0) {
-      const logAtx = Math.log(alpha + data.tx[i]!);
-      const a4 = Math.log(a) - Math.log(b + x - 1) - rx * logAtx;
-      const m = Math.max(a3, a4);
-      const e3 = Math.exp(a3 - m);
-      const e4 = Math.exp(a4 - m);
-      const sum = e3 + e4;
-      const w3 = e3 / sum;
-      const w4 = e4 / sum;
-      value = m + Math.log(sum);
-      dr += -w3 * logAT - w4 * logAtx;
-      dAlpha += -w3 * rx / (alpha + data.T[i]!) - w4 * rx / (alpha + data.tx[i]!);
-      da += w4 / a;
-      db += -w4 / (b + x - 1);
-    } else {
-      value = a3;
-      dr -= logAT;
-      dAlpha -= rx / (alpha + data.T[i]!);
+    if (data.x[i]! > 0) {
+      const ti = data.txIndex[i]!;
+      const a4 = dropTerm[k]! - rx * logAtx[ti]!;
+      // ln(e^a3 + e^a4) and the weights of the two terms, with one exp.
+      const e = Math.exp(-Math.abs(a4 - a3));
+      const wMax = 1 / (1 + e);
+      const w4 = a4 > a3 ? wMax : 1 - wMax;
+      const w3 = 1 - w4;
+      value = Math.max(a3, a4) + Math.log1p(e);
+      dr = dPerXr[k]! - w3 * logAT[Ti]! - w4 * logAtx[ti]!;
+      dAlpha = r / alpha - rx * (w3 * invAT[Ti]! + w4 * invAtx[ti]!);
+      da += w4 * invA;
+      db -= w4 * invBX[k]!;
     }
-    ll += w * (perX[k]! + r * logAlpha + value);
+    ll += w * (perX[k]! + value);
     gr += w * dr;
     gAlpha += w * dAlpha;
     ga += w * da;
