@@ -83,6 +83,6 @@ const ingest = process.argv.includes('--no-ingest') ? undefined : await benchIng
 log(`BG/NBD + Gamma-Gamma fit on 1M simulated customers (Python lifetimes: 16.1 s for the BG/NBD fit alone)`);
 const churnFit = benchChurnFit(1_000_000);
 log(`report SQL over 10M generated orders of 1M customers on DuckDB`);
-const reportSql = process.argv.includes('--no-report-sql') ? undefined : await benchReportsSql(['churn']);
+const reportSql = process.argv.includes('--no-report-sql') ? undefined : await benchReportsSql(['churn', 'rfm']);
 
 process.stdout.write(`${JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, validation, parquet, aggregate, ...(ingest ? { ingest } : {}), churnFit, ...(reportSql ? { reportSql } : {}) }, null, 2)}\n`);
