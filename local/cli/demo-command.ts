@@ -98,6 +98,8 @@ export async function demoCommand(positionals: string[], options: Options): Prom
       `npx crm query --dir ${dir} "SELECT count(*) FROM orders"`,
       `npx crm query --dir ${dir} "SELECT * FROM sales_overview_monthly_sales WHERE as_of = DATE '${asOf}' ORDER BY 1 DESC LIMIT 12"`,
       `open ${join(dir, 'reports', 'sales_overview', `as_of=${asOf}`, 'dashboard.html')}`,
+      `npx crm query --dir ${dir} "SELECT from_segment, to_segment, customers FROM rfm_segment_movements WHERE as_of = DATE '${asOf}' AND moved ORDER BY customers DESC LIMIT 10"`,
+      `open ${join(dir, 'reports', 'rfm', `as_of=${asOf}`, 'dashboard.html')}`,
       `npx crm customer --dir ${dir} cus-000001`,
     ],
   };
