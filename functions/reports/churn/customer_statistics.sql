@@ -10,10 +10,6 @@ WITH purchase_days AS (
   FROM orders_as_of AS o
   WHERE o.status <> 'cancelled'
   GROUP BY o.customer_id, o.currency, CAST(o.ordered_at AS DATE)
-),
-with_first AS (
-  SELECT customer_id, currency, day, day_value, min(day) OVER (PARTITION BY customer_id, currency) AS first_day
-  FROM purchase_days
 )
 SELECT
   customer_id,
@@ -23,7 +19,8 @@ SELECT
   count(*) - 1 AS x,
   CAST(date_diff('day', min(day), max(day)) AS DOUBLE) / 7 AS t_x,
   CAST(date_diff('day', min(day), :as_of) AS DOUBLE) / 7 AS t,
-  CAST(round(CAST(sum(CASE WHEN day > first_day THEN day_value END) AS DOUBLE) / NULLIF(count(*) - 1, 0), 2) AS DECIMAL(18,2)) AS monetary
-FROM with_first
+  -- Repeat value = all days' value − the first day's (one aggregation, no window over the purchase days).
+  CAST(round(CAST(sum(day_value) - min_by(day_value, day) AS DOUBLE) / NULLIF(count(*) - 1, 0), 2) AS DECIMAL(18,2)) AS monetary
+FROM purchase_days
 GROUP BY customer_id, currency
 ORDER BY customer_id, currency
