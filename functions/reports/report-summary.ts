@@ -1,7 +1,9 @@
 // summary.json of a report run: the headline figures and what was written. It holds nothing that
 // changes between two runs on the same data and as-of date (no run time, no durations), so a rerun
 // gives the same bytes.
+import type { BusEvent } from '#lib/bus/event-bus.ts';
 import type { Headline, ReportColumn, ReportDefinition, ReportTables } from './report-definition.ts';
+import { countEvents } from './report-events.ts';
 import { DASHBOARD_FILE, reportViewName, SUMMARY_FILE, tableFile } from './report-layout.ts';
 
 export interface TableSummary {
@@ -23,15 +25,39 @@ export interface ReportSummary {
   tables: TableSummary[];
   /** Every file of the run, relative to the run folder, sorted. */
   files: string[];
+  /** Events the run emitted, by detail type (reports that declare events only). */
+  events?: Record<string, number>;
+  /** The report's own blocks (ReportDefinition.summary), e.g. `segments`, `bgnbd`. */
+  [block: string]: unknown;
 }
 
-export function buildSummary(definition: ReportDefinition, asOf: string, tables: ReportTables, headlines: Headline[]): ReportSummary {
+const FRAMEWORK_KEYS = new Set(['report', 'title', 'asOf', 'headlines', 'tables', 'files', 'events']);
+
+export function buildSummary(
+  definition: ReportDefinition,
+  asOf: string,
+  tables: ReportTables,
+  headlines: Headline[],
+  blocks: Record<string, unknown> = {},
+  events: readonly BusEvent[] = [],
+): ReportSummary {
+  const clashes = Object.keys(blocks).filter((key) => FRAMEWORK_KEYS.has(key));
+  if (clashes.length) throw new Error(`report ${definition.name}: summary blocks may not be named ${clashes.join(', ')} (the framework writes those)`);
   const tableSummaries = definition.tables.map((spec): TableSummary => {
     const table = tables[spec.name]!;
     return { name: spec.name, title: spec.title, view: reportViewName(definition.name, spec.name), file: tableFile(spec.name), rows: table.rows.length, columns: table.columns };
   });
   const files = [...tableSummaries.map((t) => t.file), SUMMARY_FILE, DASHBOARD_FILE].sort();
-  return { report: definition.name, title: definition.title, asOf, headlines, tables: tableSummaries, files };
+  return {
+    report: definition.name,
+    title: definition.title,
+    asOf,
+    headlines,
+    tables: tableSummaries,
+    files,
+    ...(definition.events ? { events: countEvents(events) } : {}),
+    ...blocks,
+  };
 }
 
 /** Pretty-printed with a final newline; key order is the construction order above, so it is stable. */

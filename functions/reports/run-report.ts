@@ -3,12 +3,15 @@
 // a reader that sees the summary sees a complete run. Works with any QueryEngine and ObjectStore:
 // Athena and S3 in AWS, DuckDB and a directory on the machine.
 import { encodeParquet } from '#lib/lake/parquet.ts';
+import type { EventBus } from '#lib/bus/event-bus.ts';
 import type { QueryEngine } from '#lib/query/engine.ts';
 import type { ObjectStore } from '#lib/store/object-store.ts';
 import { parseAsOf } from './as-of.ts';
 import { findReport, reportNames } from './catalog.ts';
 import { renderDashboard } from './dashboard/dashboard.ts';
-import { tableSource, type ReportDefinition, type ReportTable, type ReportTables } from './report-definition.ts';
+import { findPreviousRun } from './previous-run.ts';
+import { reportEvents } from './report-events.ts';
+import { tableSource, type ReportContext, type ReportDefinition, type ReportTable, type ReportTables } from './report-definition.ts';
 import { DASHBOARD_FILE, runPrefix, SUMMARY_FILE, tableFile } from './report-layout.ts';
 import { runReportSql } from './report-sql.ts';
 import { buildSummary, summaryJson, type ReportSummary } from './report-summary.ts';
@@ -21,6 +24,8 @@ export interface RunReportOptions {
   name: string;
   /** YYYY-MM-DD: the report reads data up to the end of this day (UTC). */
   asOf: string;
+  /** Where the report's events go (EventBridge in AWS, the local bus); without one they are computed and counted but not sent. */
+  bus?: EventBus;
 }
 
 export async function runReport({ name, ...options }: RunReportOptions): Promise<ReportSummary> {
@@ -29,10 +34,13 @@ export async function runReport({ name, ...options }: RunReportOptions): Promise
   return runReportDefinition({ ...options, definition });
 }
 
-export async function runReportDefinition({ engine, store, definition, asOf }: Omit<RunReportOptions, 'name'> & { definition: ReportDefinition }): Promise<ReportSummary> {
+export async function runReportDefinition({ engine, store, definition, asOf, bus }: Omit<RunReportOptions, 'name'> & { definition: ReportDefinition }): Promise<ReportSummary> {
   parseAsOf(asOf);
-  const tables = await computeTables(engine, definition, asOf);
-  const summary = buildSummary(definition, asOf, tables, definition.headlines({ asOf, tables }));
+  const previous = await findPreviousRun(store, definition.name, asOf);
+  const tables = await computeTables(engine, definition, asOf, previous);
+  const context: ReportContext = { asOf, tables, ...(previous ? { previous } : {}) };
+  const events = reportEvents(definition, context);
+  const summary = buildSummary(definition, asOf, tables, definition.headlines(context), definition.summary?.(context), events);
   const prefix = runPrefix(definition.name, asOf);
   for (const spec of definition.tables) {
     await store.put(`${prefix}${tableFile(spec.name)}`, encodeTable(definition, spec.name, tables[spec.name]!), 'application/vnd.apache.parquet');
@@ -40,16 +48,21 @@ export async function runReportDefinition({ engine, store, definition, asOf }: O
   await store.put(`${prefix}${DASHBOARD_FILE}`, renderDashboard({ definition, summary, tables }), 'text/html; charset=utf-8');
   await store.put(`${prefix}${SUMMARY_FILE}`, summaryJson(summary), 'application/json');
   await removeStaleFiles(store, prefix, summary.files);
+  // After the run is complete, so a consumer reacting to an event finds the tables it refers to.
+  if (bus && events.length) {
+    const failed = await bus.publish(events);
+    if (failed.length) throw new Error(`report ${definition.name}: ${failed.length} of ${events.length} events were not published (first: ${failed[0]!.errorCode} ${failed[0]!.errorMessage})`);
+  }
   return summary;
 }
 
 /** SQL tables (concurrently: Athena runs them in parallel, DuckDB queues them), then post-processed ones. */
-async function computeTables(engine: QueryEngine, definition: ReportDefinition, asOf: string): Promise<ReportTables> {
+async function computeTables(engine: QueryEngine, definition: ReportDefinition, asOf: string, previous: ReportContext['previous']): Promise<ReportTables> {
   const sqlSpecs = definition.tables.filter((spec) => tableSource(spec) === 'sql');
   const results = await Promise.all(sqlSpecs.map((spec) => runReportSql(engine, definition, spec.name, asOf)));
   const tables: Record<string, ReportTable> = Object.fromEntries(sqlSpecs.map((spec, i) => [spec.name, results[i]!]));
   const expected = definition.tables.filter((spec) => tableSource(spec) === 'postProcess').map((spec) => spec.name);
-  const produced = definition.postProcess ? await definition.postProcess({ asOf, tables }) : {};
+  const produced = definition.postProcess ? await definition.postProcess({ asOf, tables, ...(previous ? { previous } : {}) }) : {};
   const unexpected = Object.keys(produced).filter((name) => !expected.includes(name));
   const missing = expected.filter((name) => !produced[name]);
   if (unexpected.length || missing.length) {

@@ -71,7 +71,12 @@ export async function demoCommand(positionals: string[], options: Options): Prom
   // Reports as of the generator's fixed as-of date, so the same seed gives the same report files.
   t = performance.now();
   const asOf = DEFAULT_AS_OF.toISOString().slice(0, 10);
+  // rfm first as of the previous month's end, so the run as of asOf has a movement matrix and
+  // publishes CustomerSegmentChanged events for the customers who moved.
+  const baseline = new Date(Date.UTC(DEFAULT_AS_OF.getUTCFullYear(), DEFAULT_AS_OF.getUTCMonth(), 0)).toISOString().slice(0, 10);
+  const baselineRuns = reportNames.includes('rfm') ? await runLocalReports(dir, ['rfm'], baseline) : { written: [], failed: [] };
   const reportRuns = await runLocalReports(dir, reportNames, asOf);
+  reportRuns.failed.push(...baselineRuns.failed);
   for (const r of reportRuns.written) log(`report ${r.report} as of ${asOf} -> ${r.path}`);
   const reported = seconds(t);
 
@@ -85,7 +90,7 @@ export async function demoCommand(positionals: string[], options: Options): Prom
     events: { published: stream.events, file: join(dir, 'events', 'events.ndjson') },
     reports: {
       asOf,
-      written: reportRuns.written.map((r) => ({ report: r.report, path: r.path, tables: r.tables.map((x) => x.view), headlines: r.headlines })),
+      written: reportRuns.written.map((r) => ({ report: r.report, path: r.path, tables: r.tables.map((x) => x.view), headlines: r.headlines, ...(r.events ? { events: r.events } : {}) })),
       ...(reportRuns.failed.length ? { failed: reportRuns.failed } : {}),
     },
     seconds: { generate: generated, ingestAndStream: ingested, verify: verified, reports: reported, total: seconds(started) },
@@ -93,6 +98,8 @@ export async function demoCommand(positionals: string[], options: Options): Prom
       `npx crm query --dir ${dir} "SELECT count(*) FROM orders"`,
       `npx crm query --dir ${dir} "SELECT * FROM sales_overview_monthly_sales WHERE as_of = DATE '${asOf}' ORDER BY 1 DESC LIMIT 12"`,
       `open ${join(dir, 'reports', 'sales_overview', `as_of=${asOf}`, 'dashboard.html')}`,
+      `npx crm query --dir ${dir} "SELECT from_segment, to_segment, customers FROM rfm_segment_movements WHERE as_of = DATE '${asOf}' AND moved ORDER BY customers DESC LIMIT 10"`,
+      `open ${join(dir, 'reports', 'rfm', `as_of=${asOf}`, 'dashboard.html')}`,
       `npx crm customer --dir ${dir} cus-000001`,
     ],
   };

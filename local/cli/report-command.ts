@@ -3,6 +3,8 @@
 // Athena and S3. Prints a JSON account of what was written; progress goes to stderr.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { EventBus } from '#lib/bus/event-bus.ts';
+import { LocalBus } from '#lib/bus/local-bus.ts';
 import { openLocalQueryEngine } from '#lib/query/duckdb-engine.ts';
 import { FsObjectStore } from '#lib/store/fs-object-store.ts';
 import { isCalendarDate, todayUtc } from '#functions/reports/as-of.ts';
@@ -32,12 +34,16 @@ export async function reportCommand(positionals: string[], options: Options): Pr
 }
 
 export interface LocalReportRuns {
-  written: { report: string; path: string; files: string[]; tables: { name: string; view: string; rows: number }[]; headlines: unknown }[];
+  written: { report: string; path: string; files: string[]; tables: { name: string; view: string; rows: number }[]; headlines: unknown; events?: Record<string, number> }[];
   failed: { report: string; error: string }[];
 }
 
-/** Runs reports over `<dir>/lake` into `<dir>/reports`; one failing report does not stop the others. */
-export async function runLocalReports(dir: string, names: readonly string[], asOf: string): Promise<LocalReportRuns> {
+/**
+ * Runs reports over `<dir>/lake` into `<dir>/reports`; one failing report does not stop the others.
+ * Their events (segment moves, churn risk) go onto `bus`, by default the local bus that archives them
+ * in `<dir>/events/events.ndjson`.
+ */
+export async function runLocalReports(dir: string, names: readonly string[], asOf: string, bus: EventBus = new LocalBus(resolve(dir))): Promise<LocalReportRuns> {
   const lakeDir = join(dir, 'lake');
   const reportsDir = resolve(dir, 'reports');
   const store = new FsObjectStore(reportsDir);
@@ -48,7 +54,7 @@ export async function runLocalReports(dir: string, names: readonly string[], asO
     for (const report of names) {
       const started = performance.now();
       try {
-        const summary = await runReport({ engine, store, name: report, asOf });
+        const summary = await runReport({ engine, store, name: report, asOf, bus });
         const rows = summary.tables.reduce((n, t) => n + t.rows, 0);
         process.stderr.write(`${report} as of ${asOf}: ${summary.tables.length} tables, ${rows} rows in ${Math.round(performance.now() - started)} ms\n`);
         written.push({
@@ -57,6 +63,7 @@ export async function runLocalReports(dir: string, names: readonly string[], asO
           files: summary.files,
           tables: summary.tables.map(({ name: table, view, rows: count }) => ({ name: table, view, rows: count })),
           headlines: summary.headlines,
+          ...(summary.events ? { events: summary.events } : {}),
         });
       } catch (err) {
         // One broken report must not keep the others from being written.

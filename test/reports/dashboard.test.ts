@@ -1,9 +1,10 @@
-// The dashboard's pure parts: number formatting independent of the machine's locale, chart pivots and
-// scales, and HTML escaping of whatever the data holds.
+// The dashboard's pure parts: number formatting independent of the machine's locale, chart pivots,
+// heatmap cells, histogram bins, ECharts options, and HTML escaping of whatever the data holds.
 import { describe, expect, it } from 'vitest';
 import { renderDashboard } from '#functions/reports/dashboard/dashboard.ts';
 import { categoryLabel, compactNumber, formatValue, groupedNumber } from '#functions/reports/dashboard/format.ts';
-import { chartData, niceTicks, renderChart } from '#functions/reports/dashboard/svg-chart.ts';
+import { chartData, heatmapData, histogramBins } from '#functions/reports/dashboard/chart-data.ts';
+import { chartPanels } from '#functions/reports/dashboard/chart-options.ts';
 import { defineReport, type ReportTable } from '#functions/reports/report-definition.ts';
 import { buildSummary } from '#functions/reports/report-summary.ts';
 
@@ -35,7 +36,7 @@ describe('formatting', () => {
   });
 });
 
-describe('charts', () => {
+describe('chart data', () => {
   const rows = [
     { month: '2024-05-01', channel: 'web', revenue: 100 },
     { month: '2024-06-01', channel: 'store', revenue: 200 },
@@ -60,13 +61,40 @@ describe('charts', () => {
     ]);
   });
 
-  it('picks round ticks that cover the data, whole numbers for counts', () => {
-    expect(niceTicks(0, 343.83)).toEqual([0, 100, 200, 300, 400]);
-    expect(niceTicks(-30, 120)).toEqual([-50, 0, 50, 100, 150]);
-    expect(niceTicks(0, 2, true)).toEqual([0, 1, 2]);
-    expect(niceTicks(0, 0.8)).toEqual([0, 0.2, 0.4, 0.6, 0.8]);
+  it('counts heatmap rows per cell, or sums or averages a value, with axes in the given order then ascending', () => {
+    const cells = [
+      { r: 5, fm: 2, p: 0.5 },
+      { r: 5, fm: 2, p: 0.25 },
+      { r: 1, fm: 4, p: 1 },
+    ];
+    expect(heatmapData({ x: 'fm', y: 'r' }, cells)).toEqual({ xs: [2, 4], ys: [1, 5], cells: [[1, 0, 1], [0, 1, 2]] });
+    expect(heatmapData({ x: 'fm', y: 'r', value: 'p', aggregate: 'mean' }, cells).cells).toEqual([[1, 0, 1], [0, 1, 0.375]]);
+    const moves = [
+      { from: 'Lost', to: 'New', n: 2 },
+      { from: null, to: 'Champions', n: 3 },
+    ];
+    expect(heatmapData({ x: 'to', y: 'from', value: 'n', order: { x: ['Champions', 'New'], y: [null, 'Champions', 'Lost'] } }, moves)).toEqual({
+      xs: ['Champions', 'New'],
+      ys: [null, 'Lost'],
+      cells: [[0, 0, 3], [1, 1, 2]],
+    });
   });
 
+  it('bins whole numbers one value per bin when few, and decimals in equal-width bins including the maximum', () => {
+    expect(histogramBins([1, 1, 2, 4].map((n) => ({ n })), 'n')).toEqual([
+      { from: 1, to: 2, count: 2 },
+      { from: 2, to: 3, count: 1 },
+      { from: 3, to: 4, count: 0 },
+      { from: 4, to: 5, count: 1 },
+    ]);
+    expect(histogramBins([0.5, 1.5, 2.5].map((v) => ({ v })), 'v', 2)).toEqual([
+      { from: 0.5, to: 1.5, count: 1 },
+      { from: 1.5, to: 2.5, count: 2 },
+    ]);
+  });
+});
+
+describe('chart options', () => {
   it('draws one panel per facet value, the largest first, keeping each series colour', () => {
     const table: ReportTable = {
       columns: [],
@@ -77,13 +105,25 @@ describe('charts', () => {
       ],
     };
 
-    const html = renderChart({ type: 'bar', title: 'Revenue', x: 'month', y: 'revenue', series: 'channel', stacked: true, facet: 'currency', format: 'money' }, table);
+    const panels = chartPanels({ type: 'bar', title: 'Revenue', x: 'month', y: 'revenue', series: 'channel', stacked: true, facet: 'currency', format: 'money' }, table);
 
-    expect(html.indexOf('Revenue — EUR')).toBeLessThan(html.indexOf('Revenue — USD'));
+    expect(panels.map((p) => [p.caption, p.meta.currency, p.meta.marks])).toEqual([
+      ['Revenue — EUR', 'EUR', 1],
+      ['Revenue — USD', 'USD', 2],
+    ]);
     // 'web' is the table's second series: it keeps the second colour in the EUR panel, where it is alone.
-    expect(html).toContain('fill="#f28e2b"><title>Jun 2024 · web: EUR 50.00</title>');
-    expect(html).toContain('fill="#f28e2b"><title>Jun 2024 · web: USD 7.00</title>');
-    expect(html).toContain('fill="#4e79a7"><title>Jun 2024 · store: USD 5.00</title>');
+    const series = (i: number) => (panels[i]!.option.series as { name: string; data: unknown[]; stack?: string; itemStyle: { color: string } }[]).map((s) => [s.name, s.itemStyle.color, s.data, s.stack]);
+    expect(series(0)).toEqual([['web', '#f28e2b', [50], 'total']]);
+    expect(series(1)).toEqual([
+      ['store', '#4e79a7', [5], 'total'],
+      ['web', '#f28e2b', [7], 'total'],
+    ]);
+    expect((panels[0]!.option.xAxis as { data: string[] }).data).toEqual(['Jun 2024']);
+  });
+
+  it('draws nothing for an empty table, and refuses a scatter plot without y', () => {
+    expect(chartPanels({ type: 'heatmap', title: 'H', x: 'a', y: 'b' }, { columns: [], rows: [] })).toEqual([]);
+    expect(() => chartPanels({ type: 'scatter', title: 'S', x: 'a' }, { columns: [], rows: [{ a: 1 }] })).toThrow(/scatter plot needs y/);
   });
 });
 
@@ -101,12 +141,16 @@ describe('renderDashboard', () => {
     const tables = { t: { columns: [{ name: 'k', kind: 'string' as const }, { name: 'v', kind: 'double' as const }], rows: [{ k: '<img src=x onerror=alert(1)>', v: 1.5 }] } };
 
     // Act
-    const html = renderDashboard({ definition, summary: buildSummary(definition, '2024-06-30', tables, []), tables });
+    const page = renderDashboard({ definition, summary: buildSummary(definition, '2024-06-30', tables, []), tables });
+    // The inlined chart library is code, not data: look at the page around it.
+    const html = page.replace(/<script>[\s\S]*?<\/script>/g, '<script></script>');
 
     // Assess
     expect(html).not.toContain('<img');
     expect(html).not.toContain('<b>');
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(html).toContain('Tom &amp; Jerry');
+    // In the charts' JSON, `<` is escaped so no `</script>` can close the element early.
+    expect(html).toContain('\\u003cimg src=x onerror=alert(1)>');
   });
 });

@@ -171,12 +171,14 @@ describe('dashboard.html', () => {
     html = new TextDecoder().decode(await store.get(`${RUN}dashboard.html`));
   });
 
-  it('is self-contained: no script, no external URL, no fetched stylesheet, font or image', () => {
-    expect(html).not.toMatch(/https?:/i);
-    expect(html).not.toMatch(/<script/i);
-    expect(html).not.toMatch(/\bsrc\s*=/i);
+  it('is self-contained: inline scripts only, no fetched script, stylesheet, font or image', () => {
+    // The page outside the inlined chart library (whose licence header names a URL).
+    const page = html.replace(/<script>[\s\S]*?<\/script>/g, '<script></script>');
+    expect(page).not.toMatch(/https?:/i);
+    expect(html).not.toMatch(/<script[^>]*\bsrc\s*=/i);
+    expect(page).not.toMatch(/\bsrc\s*=/i);
     expect(html).not.toMatch(/<link\b/i);
-    expect(html).not.toMatch(/@import|url\(/i);
+    expect(page).not.toMatch(/@import|url\(/i);
     expect(html).toMatch(/^<!doctype html>/);
   });
 
@@ -185,7 +187,7 @@ describe('dashboard.html', () => {
     expect(html).toContain('EUR 468.83');
     expect(html).toContain('EUR 1,973.30');
     expect(html).toContain('33.3%');
-    expect(html).toMatch(/<svg viewBox="0 0 720 260" role="img" aria-label="Revenue by channel — EUR">/);
+    expect(html).toMatch(/<div class="echart" data-chart="\d+" data-kind="bar" data-marks="\d+" role="img" aria-label="Revenue by channel — EUR"/);
     for (const table of TABLES) expect(html).toContain(`SELECT * FROM sales_overview_${table} WHERE as_of = DATE &#39;2024-06-30&#39;`);
     expect(html).toContain('<td class="num">143.83</td>');
   });

@@ -1,14 +1,18 @@
-// dashboard.html of a report run: one self-contained page (inline CSS and SVG, no script, no fonts or
-// images to fetch) so it opens from S3, a mail attachment or the local folder alike. It shows the
-// headline figures, then each output table with its charts, its rows and the SQL to query it.
+// dashboard.html of a report run: one self-contained page (inline CSS, the chart library and the
+// charts' data inlined; no fonts, images or scripts to fetch) so it opens offline from S3, a mail
+// attachment or the local folder alike. It shows the headline figures, then each output table with
+// its interactive charts, its first rows and the SQL to query all of them.
 import type { Headline, ReportDefinition, ReportTable, ReportTables, ReportTableSpec, ValueFormat } from '../report-definition.ts';
 import { AS_OF_PARTITION } from '../report-layout.ts';
 import type { ReportSummary, TableSummary } from '../report-summary.ts';
 import { escapeHtml, formatValue, humanize } from './format.ts';
-import { renderChart } from './svg-chart.ts';
+import { chartPanels, type ChartPanel } from './chart-options.ts';
+import { CHART_RUNTIME, chartLibrarySource, scriptJson } from './chart-runtime.ts';
 
 /** Tables longer than this start folded, so the charts stay in view. */
 const OPEN_TABLE_ROWS = 25;
+/** Rows shown per table: per-customer tables can have millions; the query line reads them all. */
+const SHOWN_TABLE_ROWS = 200;
 
 export interface DashboardInput {
   definition: ReportDefinition;
@@ -18,6 +22,8 @@ export interface DashboardInput {
 
 export function renderDashboard({ definition, summary, tables }: DashboardInput): string {
   const title = `${definition.title} — as of ${summary.asOf}`;
+  const panels: ChartPanel[] = [];
+  const sections = definition.tables.map((spec) => tableSection(spec, tables[spec.name]!, summary.tables.find((t) => t.name === spec.name)!, summary.asOf, panels));
   return [
     '<!doctype html>',
     '<html lang="en">',
@@ -35,10 +41,18 @@ export function renderDashboard({ definition, summary, tables }: DashboardInput)
     '</header>',
     headlineTiles(summary.headlines),
     contents(definition.tables),
-    ...definition.tables.map((spec) => tableSection(spec, tables[spec.name]!, summary.tables.find((t) => t.name === spec.name)!, summary.asOf)),
+    ...sections,
     '<footer>',
     `<p>Report <code>${escapeHtml(summary.report)}</code>, as of ${escapeHtml(summary.asOf)}. Files beside this page: ${summary.files.map((f) => `<code>${escapeHtml(f)}</code>`).join(', ')}.</p>`,
+    '<p>Charts: hover for exact values; click a legend entry to hide or show its series; drag the ends of a colour scale to filter cells. Drawn with Apache ECharts (Apache-2.0), inlined in this page.</p>',
     '</footer>',
+    ...(panels.length
+      ? [
+          `<script>${chartLibrarySource()}</script>`,
+          `<script type="application/json" id="chart-options">${scriptJson(panels.map(({ option, meta }) => ({ option, meta })))}</script>`,
+          `<script>${CHART_RUNTIME}</script>`,
+        ]
+      : []),
     '</body>',
     '</html>',
     '',
@@ -65,8 +79,18 @@ function contents(specs: readonly ReportTableSpec[]): string {
   return `<nav><ul>${links.join('')}</ul></nav>`;
 }
 
-function tableSection(spec: ReportTableSpec, table: ReportTable, summary: TableSummary, asOf: string): string {
-  const charts = (spec.charts ?? []).map((chart) => renderChart(chart, table));
+function tableSection(spec: ReportTableSpec, table: ReportTable, summary: TableSummary, asOf: string, panels: ChartPanel[]): string {
+  const charts = (spec.charts ?? []).map((chart) => {
+    const drawn = chartPanels(chart, table);
+    if (!drawn.length) return `<figure class="chart"><figcaption>${escapeHtml(chart.title)}</figcaption><p class="empty">No data to chart.</p></figure>`;
+    return drawn
+      .map((panel) => {
+        panels.push(panel);
+        const index = panels.length - 1;
+        return `<figure class="chart"><figcaption>${escapeHtml(panel.caption)}</figcaption><div class="echart" data-chart="${index}" data-kind="${panel.meta.kind}" data-marks="${panel.meta.marks}" role="img" aria-label="${escapeHtml(panel.caption)}" style="height:${panel.height}px"></div></figure>`;
+      })
+      .join('\n');
+  });
   const sql = `SELECT * FROM ${summary.view} WHERE ${AS_OF_PARTITION} = DATE '${asOf}'`;
   return [
     `<section id="${escapeHtml(spec.name)}">`,
@@ -88,9 +112,11 @@ function dataTable(spec: ReportTableSpec, table: ReportTable): string {
   const numeric = table.columns.map((c) => ['bigint', 'double', 'decimal'].includes(c.kind));
   const head = table.columns.map((c, i) => `<th${numeric[i] ? ' class="num"' : ''} title="${escapeHtml(c.name)}">${escapeHtml(humanize(c.name))}</th>`).join('');
   const body = table.rows
+    .slice(0, SHOWN_TABLE_ROWS)
     .map((row) => `<tr>${table.columns.map((c, i) => `<td${numeric[i] ? ' class="num"' : ''}>${escapeHtml(cellText(row[c.name], formats[i]))}</td>`).join('')}</tr>`)
     .join('\n');
-  return `<div class="scroll"><table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table></div>`;
+  const more = table.rows.length > SHOWN_TABLE_ROWS ? `<p class="empty">The first ${SHOWN_TABLE_ROWS} of ${table.rows.length} rows; the query below reads them all.</p>` : '';
+  return `<div class="scroll"><table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table></div>${more}`;
 }
 
 /** Money cells sit beside their currency column, so they show the amount alone. */
@@ -114,12 +140,7 @@ nav ul { list-style: none; padding: 0; margin: 0; display: flex; flex-wrap: wrap
 nav a { color: var(--accent); }
 figure.chart { margin: 16px 0; }
 figcaption { font-weight: 600; margin-bottom: 4px; }
-svg { width: 100%; height: auto; display: block; }
-svg text.axis { font-size: 11px; fill: var(--muted); }
-svg line.grid { stroke: var(--line); stroke-width: 1; }
-svg line.zero { stroke: var(--muted); stroke-width: 1; }
-.legend { list-style: none; padding: 0; margin: 4px 0 0 64px; display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: 13px; }
-.swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 5px; }
+.echart { width: 100%; }
 details { margin: 8px 0; }
 summary { cursor: pointer; color: var(--accent); }
 .scroll { overflow-x: auto; max-height: 520px; overflow-y: auto; border: 1px solid var(--line); border-radius: 6px; margin-top: 6px; }
