@@ -4,7 +4,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { compilePattern, matches, type CompiledPattern } from '#functions/rules/event-pattern.ts';
+import { compilePattern, matches, type CompiledPattern } from '#lib/event-pattern/event-pattern.ts';
 import type { BusEvent, EventBus, PublishFailure } from './event-bus.ts';
 
 export interface EventBridgeEnvelope {

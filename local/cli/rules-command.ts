@@ -1,7 +1,7 @@
 // `crm rules test --cases FILE`: runs EventBridge pattern test cases through the same engine the
 // local bus uses and prints [{name, result}] in input order.
 import { readFileSync } from 'node:fs';
-import { testEventPattern, type PatternTestResult } from '#functions/rules/event-pattern.ts';
+import { testEventPattern, type PatternTestResult } from '#lib/event-pattern/event-pattern.ts';
 import { UsageError } from './usage.ts';
 import type { Options } from './main.ts';
 
