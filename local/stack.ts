@@ -44,7 +44,7 @@ export async function withLocalStack<T>(dirArg: string, fn: (stack: LocalStack) 
     const lake = new FsObjectStore(join(dir, 'lake'));
     const bus = new LocalBus(dir);
     const hash = keyedHasher(localPseudonymKey(dir));
-    const deps = { lake, bus, hash, lakePrefix: '' };
+    const deps = { lake, bus, hash, lakePrefix: '', index: { client: ddb.client, tableName: LOCAL_TABLE_NAME } };
     const sync = async (): Promise<SyncStats> => {
       const stats: BatchStats = { changes: 0, files: [], events: 0, failedEvents: 0 };
       const drained = await drainStream({

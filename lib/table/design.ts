@@ -4,6 +4,14 @@
 //   alias     pk = `ALIAS#<table>#<id>`             sk = `ALIAS`     (an id merged into another)
 // Records that belong to a customer also carry gsi1pk = `CUSTOMER#<customerId>`, gsi1sk = `<table>#<time>#<id>`,
 // so a customer's whole item collection in the `byCustomer` index is one Query (the customer 360 view).
+//
+// Automation index items (lib/table/automation-index.ts), written only by the stream handler from record changes,
+// never streamed on (their sk is not RECORD); each carries the `version` of the record change that wrote it:
+//   due date      pk = `DUE#<table>#<field>#<YYYY-MM>`     sk = `<date | ISO instant>#<id>`  a day = one Query (begins_with / BETWEEN)
+//   anniversary   pk = `ANNIVERSARY#<table>#<field>#<MM>`  sk = `<MM-DD>#<id>`              Feb 28 of a common year reads 02-28..02-29
+//   last activity pk = `ACTIVITY#<table>#<id>`             sk = `LAST`   attribute `at`: a conditional max, never lowered
+//   open load     pk = `OWNER#<ownerId>`                   sk = `OPEN#<table>#<id>`        an owner's open leads and tasks: Query COUNT
+//   team member   pk = `TEAM#<team>`                       sk = `USER#<id>`                active, role, capacity, timezone
 export const TABLE_DESIGN = {
   partitionKey: 'pk',
   sortKey: 'sk',
@@ -21,3 +29,21 @@ export const recordKey = (table: string, id: string) => ({ pk: `${table}#${id}`,
 export const identityKey = (table: string, field: string, value: string) => ({ pk: `IDENTITY#${table}#${field}#${value}`, sk: TABLE_DESIGN.identitySortKey });
 export const aliasKey = (table: string, id: string) => ({ pk: `ALIAS#${table}#${id}`, sk: TABLE_DESIGN.aliasSortKey });
 export const customerCollectionKey = (customerId: string) => `CUSTOMER#${customerId}`;
+
+/** Partition key prefixes of the automation index items: the only items the stream handler may write. */
+export const INDEX_KEY_PREFIXES = ['DUE#', 'ANNIVERSARY#', 'ACTIVITY#', 'OWNER#', 'TEAM#'] as const;
+
+export interface IndexKey {
+  pk: string;
+  sk: string;
+}
+
+export const indexKeys = {
+  /** `value` is a YYYY-MM-DD date or a UTC ISO instant; the partition is its month. */
+  due: (table: string, field: string, value: string, id: string): IndexKey => ({ pk: `DUE#${table}#${field}#${value.slice(0, 7)}`, sk: `${value}#${id}` }),
+  /** `monthDay` is MM-DD. */
+  anniversary: (table: string, field: string, monthDay: string, id: string): IndexKey => ({ pk: `ANNIVERSARY#${table}#${field}#${monthDay.slice(0, 2)}`, sk: `${monthDay}#${id}` }),
+  lastActivity: (table: string, id: string): IndexKey => ({ pk: `ACTIVITY#${table}#${id}`, sk: 'LAST' }),
+  openItem: (ownerId: string, table: string, id: string): IndexKey => ({ pk: `OWNER#${ownerId}`, sk: `OPEN#${table}#${id}` }),
+  teamMember: (team: string, userId: string): IndexKey => ({ pk: `TEAM#${team}`, sk: `USER#${userId}` }),
+};

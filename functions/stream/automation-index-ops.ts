@@ -1,0 +1,136 @@
+// What a record change does to the automation index (lib/table/automation-index.ts): pure, so the rules
+// about what counts as a due date, an activity, open load or team membership are tested without a table.
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { applyIndexOps, type IndexOp } from '#lib/table/automation-index.ts';
+import { indexKeys, type IndexKey } from '#lib/table/design.ts';
+import type { EntityDef } from '#schemas/registry.ts';
+import type { Change } from './changes.ts';
+
+type Rec = Record<string, unknown>;
+type ReminderDate = NonNullable<EntityDef['reminderDates']>[number];
+
+/** Lead statuses that still need an owner's work. */
+const OPEN_LEAD_STATUSES = new Set(['new', 'contacted', 'qualified']);
+/** Records whose last activity rules ask about. */
+const ACTIVITY_TABLES = new Set(['leads', 'customers', 'opportunities']);
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+const sameKey = (a?: IndexKey, b?: IndexKey) => a?.pk === b?.pk && a?.sk === b?.sk;
+/** Instants as UTC ISO with milliseconds, so they sort and compare as text. */
+const utc = (v: unknown): string | undefined => {
+  const s = str(v);
+  if (!s) return undefined;
+  const t = Date.parse(s);
+  return Number.isNaN(t) ? undefined : new Date(t).toISOString();
+};
+
+function dueItem(table: string, r: ReminderDate, rec: Rec | undefined, customerField: string | undefined) {
+  const raw = str(rec?.[r.field]);
+  if (!rec || !raw) return undefined;
+  const id = String(rec.id);
+  const date = raw.length === 10 ? raw : utc(raw);
+  if (!date) return undefined;
+  const key = r.anniversary ? indexKeys.anniversary(table, r.field, date.slice(5, 10), id) : indexKeys.due(table, r.field, date, id);
+  const customerId = customerField ? str(rec[customerField]) : undefined;
+  return { key, attributes: { table, id, date, ...(customerId ? { customerId } : {}) } };
+}
+
+function openItem(entity: string, table: string, rec: Rec | undefined): IndexKey | undefined {
+  const owner = str(rec?.ownerId);
+  if (!rec || !owner) return undefined;
+  const open = entity === 'lead' ? OPEN_LEAD_STATUSES.has(String(rec.status)) : entity === 'task' ? rec.status === 'open' : false;
+  return open ? indexKeys.openItem(owner, table, String(rec.id)) : undefined;
+}
+
+function teamItem(rec: Rec | undefined) {
+  const team = str(rec?.team);
+  if (!rec || !team) return undefined;
+  const attributes: Record<string, string | number | boolean> = { id: String(rec.id), active: rec.active !== false, role: String(rec.role) };
+  if (typeof rec.capacity === 'number') attributes.capacity = rec.capacity;
+  if (typeof rec.timezone === 'string') attributes.timezone = rec.timezone;
+  return { key: indexKeys.teamMember(team, String(rec.id)), attributes };
+}
+
+const sameAttributes = (a: Rec, b: Rec) => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
+
+/** Activity on the records a change is about: `[table, id, at]`. */
+function activities(entity: string, change: Change): [string, string, string][] {
+  const cur = change.current as Rec | undefined;
+  const prev = change.previous as Rec | undefined;
+  if (!cur) return [];
+  const id = String(cur.id);
+  const out: [string, string, string | undefined][] = [];
+  if (change.op === 'insert' && ACTIVITY_TABLES.has(change.entity.table)) out.push([change.entity.table, id, utc(cur.createdAt)]);
+  if (entity === 'opportunity' && prev && prev.stage !== cur.stage) out.push(['opportunities', id, utc(cur.updatedAt)]);
+  if (entity === 'lead' && prev && prev.status !== cur.status) out.push(['leads', id, utc(cur.updatedAt)]);
+  if (entity === 'activity' && (!prev || prev.occurredAt !== cur.occurredAt)) {
+    const at = utc(cur.occurredAt);
+    if (str(cur.customerId)) out.push(['customers', String(cur.customerId), at]);
+    if (str(cur.leadId)) out.push(['leads', String(cur.leadId), at]);
+  }
+  if (entity === 'task' && cur.status === 'done' && prev?.status !== 'done') {
+    const at = utc(cur.completedAt) ?? utc(cur.updatedAt);
+    for (const [table, field] of [['customers', 'customerId'], ['leads', 'leadId'], ['opportunities', 'opportunityId']] as const) {
+      if (str(cur[field])) out.push([table, String(cur[field]), at]);
+    }
+  }
+  return out.filter((a): a is [string, string, string] => a[2] !== undefined);
+}
+
+/** The index operations of one change, in the order they must be applied. */
+export function indexOpsFor(change: Change): IndexOp[] {
+  const { entity } = change;
+  const name: string = entity.name;
+  const cur = change.current as Rec | undefined;
+  const prev = change.previous as Rec | undefined;
+  const ops: IndexOp[] = [];
+  const move = (before: { key: IndexKey; attributes: Rec } | undefined, after: { key: IndexKey; attributes: Record<string, string | number | boolean> } | undefined) => {
+    if (before && !sameKey(before.key, after?.key)) ops.push({ kind: 'delete', key: before.key });
+    // Unchanged items are not rewritten: most updates touch no indexed field.
+    if (after && !(before && sameKey(before.key, after.key) && sameAttributes(before.attributes, after.attributes))) ops.push({ kind: 'put', key: after.key, attributes: after.attributes });
+  };
+
+  for (const r of (entity as EntityDef).reminderDates ?? []) {
+    move(dueItem(entity.table, r, prev, entity.customerField), dueItem(entity.table, r, cur, entity.customerField));
+  }
+  if (name === 'lead' || name === 'task') {
+    const before = openItem(name, entity.table, prev);
+    const after = openItem(name, entity.table, cur);
+    move(before && { key: before, attributes: {} }, after && { key: after, attributes: { table: entity.table, id: String(cur!.id) } });
+  }
+  if (name === 'user') move(teamItem(prev), teamItem(cur));
+
+  if (change.op === 'remove' && ACTIVITY_TABLES.has(entity.table) && prev) ops.push({ kind: 'delete', key: indexKeys.lastActivity(entity.table, String(prev.id)) });
+  for (const [table, id, at] of activities(name, change)) ops.push({ kind: 'max', key: indexKeys.lastActivity(table, id), value: at, attributes: { table, id } });
+  return ops;
+}
+
+export interface IndexTarget {
+  client: DynamoDBClient;
+  tableName: string;
+  /** Records updated at once; changes to one record always apply in stream order. @default 16 */
+  concurrency?: number;
+}
+
+/** Applies the index operations of a batch: per record in stream order, records in parallel. Returns the number of writes. */
+export async function maintainAutomationIndex(target: IndexTarget, changes: readonly Change[]): Promise<number> {
+  const perRecord = new Map<string, { ops: IndexOp[]; version: string }[]>();
+  let writes = 0;
+  for (const c of changes) {
+    const ops = indexOpsFor(c);
+    if (!ops.length) continue;
+    writes += ops.length;
+    const key = `${c.entity.table}#${String((c.current ?? c.previous)?.id)}`;
+    const list = perRecord.get(key) ?? [];
+    list.push({ ops, version: c.version });
+    perRecord.set(key, list);
+  }
+  const queue = [...perRecord.values()];
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      for (const { ops, version } of next) await applyIndexOps(target.client, target.tableName, ops, version);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(target.concurrency ?? 16, queue.length) }, worker));
+  return writes;
+}
