@@ -1,13 +1,17 @@
 // Domain events put on the `crm` bus. Details carry no personal data: the record fields are the
 // lake-safe ones (personal fields hashed or omitted), so rules and archives stay pseudonymous.
 import { z } from 'zod';
-import { entities } from './registry.ts';
+import { entities, type EntityLabel } from './registry.ts';
 
 export const BUS_NAME = 'crm';
 /** `source` of record-change events. */
 export const RECORD_EVENT_SOURCE = 'crm.records';
 /** `source` of ingest-side events such as ImportCompleted. */
 export const INGEST_EVENT_SOURCE = 'crm.ingest';
+/** `source` of events the automation rules emit (`emit_event`, `WebhookRequested`). */
+export const AUTOMATION_EVENT_SOURCE = 'crm.automation';
+/** `source` of events the analytics reports emit (churn risk, segment changes). */
+export const REPORT_EVENT_SOURCE = 'crm.reports';
 
 const entityName = z.enum(Object.keys(entities) as [string, ...string[]]);
 const safeRecord = z.record(z.string(), z.unknown()).describe('the record with personal fields hashed (`<field>Hash`) or omitted');
@@ -26,6 +30,8 @@ export const recordChangedDetail = z.object({
   previous: safeRecord.optional(),
   /** Stream sequence number of the change: deduplicates redelivered events. */
   seq: z.string(),
+  /** Ids of the automation runs that led to this change, oldest first (absent when a person or an import made it). */
+  causation: z.array(z.string()).optional(),
 });
 export type RecordChangedDetail = z.infer<typeof recordChangedDetail>;
 
@@ -48,17 +54,63 @@ export const importCompletedDetail = z.object({
 });
 export type ImportCompletedDetail = z.infer<typeof importCompletedDetail>;
 
-const labels = Object.values(entities).map((d) => d.label);
+/** Emitted by the churn report for customers whose churn risk crossed the high threshold. */
+export const churnRiskDetectedDetail = z.object({
+  customerId: z.string(),
+  /** Probability that the customer has churned or will churn, 0..1. */
+  churnRisk: z.number().min(0).max(1),
+  valueAtRisk: z.number().optional(),
+  currency: z.string().optional(),
+  asOf: z.string().describe('report as-of date, YYYY-MM-DD'),
+  /** Producer-set id of this finding; deduplicates re-published events. */
+  eventId: z.string().optional(),
+  causation: z.array(z.string()).optional(),
+});
+export type ChurnRiskDetectedDetail = z.infer<typeof churnRiskDetectedDetail>;
 
-/** Every detail type with its source and detail schema: the catalogue rules are written against. */
-export const eventCatalogue: Record<string, { source: string; detail: z.ZodObject; description: string }> = {
-  ...Object.fromEntries(
-    labels.flatMap((label) => [
-      [`${label}Created`, { source: RECORD_EVENT_SOURCE, detail: recordChangedDetail, description: `a new ${label} record` }],
-      [`${label}Updated`, { source: RECORD_EVENT_SOURCE, detail: recordChangedDetail, description: `a newer version of a ${label}` }],
-      [`${label}Deleted`, { source: RECORD_EVENT_SOURCE, detail: recordChangedDetail, description: `a ${label} erased (tombstone)` }],
-    ]),
-  ),
+/** Emitted by the segmentation report when a customer moves to another segment. */
+export const customerSegmentChangedDetail = z.object({
+  customerId: z.string(),
+  fromSegment: z.string().optional(),
+  toSegment: z.string(),
+  /** The membership tier the new segment maps to, when the report assigns one. */
+  tier: z.enum(['bronze', 'silver', 'gold', 'platinum']).optional(),
+  asOf: z.string().describe('report as-of date, YYYY-MM-DD'),
+  eventId: z.string().optional(),
+  causation: z.array(z.string()).optional(),
+});
+export type CustomerSegmentChangedDetail = z.infer<typeof customerSegmentChangedDetail>;
+
+/** A webhook call the rules asked for; in AWS an API destination delivers it with these headers. */
+export const webhookRequestedDetail = z.object({
+  endpoint: z.string(),
+  ruleId: z.string(),
+  idempotencyKey: z.string(),
+  /** Unix seconds, as sent in `X-CRM-Timestamp`. */
+  timestamp: z.string(),
+  /** Hex HMAC-SHA256 of `${timestamp}.${JSON body}`, as sent in `X-CRM-Signature`. */
+  signature: z.string(),
+  body: z.record(z.string(), z.unknown()),
+  causation: z.array(z.string()).optional(),
+});
+export type WebhookRequestedDetail = z.infer<typeof webhookRequestedDetail>;
+
+/** A follow-on event from an `emit_event` action: which rule, about which record, and why. */
+export const automationEventDetail = z.object({
+  ruleId: z.string(),
+  eventId: z.string().describe('producer-set id: the emitting run and action'),
+  table: z.string().optional(),
+  id: z.string().optional(),
+  customerId: z.string().optional(),
+  data: z.record(z.string(), z.unknown()).optional(),
+  causation: z.array(z.string()),
+});
+
+const RECORD_SUFFIXES = ['Created', 'Updated', 'Deleted'] as const;
+type RecordDetailType = `${EntityLabel}${(typeof RECORD_SUFFIXES)[number]}`;
+type CatalogueEntry = { source: string; detail: z.ZodObject; description: string };
+
+const namedEvents = {
   OpportunityStageChanged: { source: RECORD_EVENT_SOURCE, detail: stageChangedDetail, description: 'an opportunity moved to another stage' },
   OpportunityWon: { source: RECORD_EVENT_SOURCE, detail: stageChangedDetail, description: 'an opportunity reached closed_won' },
   OpportunityLost: { source: RECORD_EVENT_SOURCE, detail: stageChangedDetail, description: 'an opportunity reached closed_lost' },
@@ -67,6 +119,29 @@ export const eventCatalogue: Record<string, { source: string; detail: z.ZodObjec
   PaymentReceived: { source: RECORD_EVENT_SOURCE, detail: statusChangedDetail, description: 'a payment became paid' },
   ContractRenewed: { source: RECORD_EVENT_SOURCE, detail: recordChangedDetail, description: 'a contract that renews another was created' },
   ImportCompleted: { source: INGEST_EVENT_SOURCE, detail: importCompletedDetail, description: 'a bulk import file was processed' },
+  ChurnRiskDetected: { source: REPORT_EVENT_SOURCE, detail: churnRiskDetectedDetail, description: "a customer's churn risk crossed the high threshold" },
+  CustomerSegmentChanged: { source: REPORT_EVENT_SOURCE, detail: customerSegmentChangedDetail, description: 'a customer moved to another segment' },
+  WebhookRequested: { source: AUTOMATION_EVENT_SOURCE, detail: webhookRequestedDetail, description: 'an automation asked for a signed webhook call' },
+  TicketSlaBreached: { source: AUTOMATION_EVENT_SOURCE, detail: automationEventDetail, description: 'a high-priority ticket passed its response deadline' },
+  AutomationNotice: { source: AUTOMATION_EVENT_SOURCE, detail: automationEventDetail, description: 'a follow-on event a team rule emits' },
+} as const satisfies Record<string, CatalogueEntry>;
+
+/** Every detail type on the `crm` bus; rules name these, so a misspelt one is a type error. */
+export type DetailType = RecordDetailType | keyof typeof namedEvents;
+
+const labels = Object.values(entities).map((d) => d.label);
+
+/** Every detail type with its source and detail schema: the catalogue rules are written against. */
+export const eventCatalogue: Record<DetailType, CatalogueEntry> = {
+  ...(Object.fromEntries(
+    labels.flatMap((label) => [
+      [`${label}Created`, { source: RECORD_EVENT_SOURCE, detail: recordChangedDetail, description: `a new ${label} record` }],
+      [`${label}Updated`, { source: RECORD_EVENT_SOURCE, detail: recordChangedDetail, description: `a newer version of a ${label}` }],
+      [`${label}Deleted`, { source: RECORD_EVENT_SOURCE, detail: recordChangedDetail, description: `a ${label} erased (tombstone)` }],
+    ]),
+    // One entry per label and suffix: exactly the keys of RecordDetailType.
+  ) as unknown as Record<RecordDetailType, CatalogueEntry>),
+  ...namedEvents,
 };
 
-export type DetailType = keyof typeof eventCatalogue;
+export const detailTypes = Object.keys(eventCatalogue) as DetailType[];
