@@ -2,7 +2,7 @@
 // about what counts as a due date, an activity, open load or team membership are tested without a table.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { applyIndexOps, type IndexOp } from '#lib/table/automation-index.ts';
-import { indexKeys, type IndexKey } from '#lib/table/design.ts';
+import { indexKeys, TABLE_DESIGN, type IndexKey } from '#lib/table/design.ts';
 import type { EntityDef } from '#schemas/registry.ts';
 import type { Change } from './changes.ts';
 
@@ -91,6 +91,7 @@ export function indexOpsFor(change: Change): IndexOp[] {
   };
 
   for (const r of (entity as EntityDef).reminderDates ?? []) {
+    if (r.derived) continue;
     move(dueItem(entity.table, r, prev, entity.customerField), dueItem(entity.table, r, cur, entity.customerField));
   }
   if (name === 'lead' || name === 'task') {
@@ -101,7 +102,12 @@ export function indexOpsFor(change: Change): IndexOp[] {
   if (name === 'user') move(teamItem(prev), teamItem(cur));
 
   if (change.op === 'remove' && ACTIVITY_TABLES.has(entity.table) && prev) ops.push({ kind: 'delete', key: indexKeys.lastActivity(entity.table, String(prev.id)) });
-  for (const [table, id, at] of activities(name, change)) ops.push({ kind: 'max', key: indexKeys.lastActivity(table, id), value: at, attributes: { table, id } });
+  for (const [table, id, at] of activities(name, change)) {
+    // The byDueDate keys move with `at` in the same conditional update, so the derived date index never lags.
+    const due = indexKeys.due(table, 'lastActivityAt', at, id);
+    const { dueDateIndex } = TABLE_DESIGN;
+    ops.push({ kind: 'max', key: indexKeys.lastActivity(table, id), value: at, attributes: { table, id, [dueDateIndex.partitionKey]: due.pk, [dueDateIndex.sortKey]: due.sk } });
+  }
   return ops;
 }
 

@@ -17,13 +17,13 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { entities, type EntityDef, type EntityName } from '#schemas/registry.ts';
 import { isLeapYear, localDayBounds } from '#lib/time/local-day.ts';
-import { indexKeys, type IndexKey } from './design.ts';
+import { indexKeys, TABLE_DESIGN, type IndexKey } from './design.ts';
 
 /** An index item to write: its key and the attributes rules read back. */
 export type IndexOp =
   | { kind: 'put'; key: IndexKey; attributes: Record<string, string | number | boolean> }
   | { kind: 'delete'; key: IndexKey }
-  /** Raises `at` to `value` unless it already holds a later instant. */
+  /** Raises `at` to `value` unless it already holds a later instant; `attributes` are set in the same update. */
   | { kind: 'max'; key: IndexKey; value: string; attributes: Record<string, string> };
 
 export interface DueRecord {
@@ -48,7 +48,9 @@ export function reminderDate(entity: EntityName, field: string) {
   if (!def) throw new Error(`date index: unknown entity "${entity}"`);
   const declared = (def as EntityDef).reminderDates?.find((r) => r.field === field);
   if (!declared) throw new Error(`date index: ${entity}.${field} is not a declared reminder date (schemas/registry.ts reminderDates)`);
-  return { table: def.table, anniversary: declared.anniversary ?? false, instant: isInstantField(entity, field) };
+  // Derived fields (lastActivityAt) are instants kept on the last-activity item and read through the byDueDate index.
+  const derived = declared.derived ?? false;
+  return { table: def.table, anniversary: declared.anniversary ?? false, instant: derived || isInstantField(entity, field), derived };
 }
 
 /** Instant fields are indexed by their UTC instant; calendar-date fields by their date. */
@@ -83,7 +85,10 @@ export async function recordsDueOn(
   if (anniversary !== declared.anniversary) {
     throw new Error(`recordsDueOn: ${q.entity}.${q.field} is indexed ${declared.anniversary ? 'as an anniversary' : 'by its date'}, not ${anniversary ? 'as an anniversary' : 'by its date'}`);
   }
-  const base = { TableName: tableName, ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' } };
+  const { dueDateIndex } = TABLE_DESIGN;
+  const base = declared.derived
+    ? { TableName: tableName, IndexName: dueDateIndex.name, ExpressionAttributeNames: { '#pk': dueDateIndex.partitionKey, '#sk': dueDateIndex.sortKey } }
+    : { TableName: tableName, ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' } };
   if (anniversary) {
     const monthDay = q.date.slice(5);
     const year = Number(q.date.slice(0, 4));
@@ -124,7 +129,9 @@ async function query(client: DynamoDBClient, input: QueryCommandInput): Promise<
     const page = await client.send(new QueryCommand({ ...input, ...(start ? { ExclusiveStartKey: start } : {}) }));
     for (const item of page.Items ?? []) {
       const r = unmarshall(item);
-      out.push({ table: String(r.table), id: String(r.id), ...(r.customerId ? { customerId: String(r.customerId) } : {}), date: String(r.date) });
+      // Last-activity items hold their instant in `at`; customers are their own customer.
+      const customerId = r.customerId ?? (r.table === 'customers' ? r.id : undefined);
+      out.push({ table: String(r.table), id: String(r.id), ...(customerId ? { customerId: String(customerId) } : {}), date: String(r.date ?? r.at) });
     }
     start = page.LastEvaluatedKey;
   } while (start);

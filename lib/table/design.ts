@@ -9,13 +9,17 @@
 // never streamed on (their sk is not RECORD); each carries the `version` of the record change that wrote it:
 //   due date      pk = `DUE#<table>#<field>#<YYYY-MM>`     sk = `<date | ISO instant>#<id>`  a day = one Query (begins_with / BETWEEN)
 //   anniversary   pk = `ANNIVERSARY#<table>#<field>#<MM>`  sk = `<MM-DD>#<id>`              Feb 28 of a common year reads 02-28..02-29
-//   last activity pk = `ACTIVITY#<table>#<id>`             sk = `LAST`   attribute `at`: a conditional max, never lowered
+//   last activity pk = `ACTIVITY#<table>#<id>`             sk = `LAST`   attribute `at`: a conditional max, never lowered;
+//                 the same update sets gsi2pk = `DUE#<table>#lastActivityAt#<YYYY-MM>`, gsi2sk = `<at>#<id>`, so the sparse
+//                 `byDueDate` index answers "records whose latest activity fell on day D" in one Query, always in step with `at`
 //   open load     pk = `OWNER#<ownerId>`                   sk = `OPEN#<table>#<id>`        an owner's open leads and tasks: Query COUNT
 //   team member   pk = `TEAM#<team>`                       sk = `USER#<id>`                active, role, capacity, timezone
 export const TABLE_DESIGN = {
   partitionKey: 'pk',
   sortKey: 'sk',
   customerIndex: { name: 'byCustomer', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  /** Sparse: only last-activity items carry its keys (derived reminder dates, see above). */
+  dueDateIndex: { name: 'byDueDate', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', attributes: ['table', 'id', 'at'] },
   recordSortKey: 'RECORD',
   identitySortKey: 'IDENTITY',
   aliasSortKey: 'ALIAS',

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeleteItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DeleteItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { entities, type AnyEntity } from '#schemas/registry.ts';
@@ -19,7 +19,7 @@ import { lastActivityAt, openLoadByOwner, recordsDueOn, teamMembers } from '#lib
 import { recordKey } from '#lib/table/design.ts';
 import { startDynamoDbLocal, type DynamoDbLocal } from '#local/dynamodb/emulator.ts';
 import { drainStream } from '#local/dynamodb/stream-poller.ts';
-import { ensureTable } from '#local/dynamodb/table.ts';
+import { createTableInput, ensureTable } from '#local/dynamodb/table.ts';
 import { streamRecord } from './stream-fixture.ts';
 
 const TABLE = 'crm';
@@ -132,6 +132,12 @@ describe('last activity, open load and teams', () => {
     await write(entities.activity, activity('a-1', '2026-03-02T10:00:00Z')); // older, arrives later
     expect(await lastActivityAt(ddb.client, TABLE, { table: 'leads', id: 'l-1' })).toBe('2026-03-05T10:00:00.000Z');
     expect(await lastActivityAt(ddb.client, TABLE, { table: 'customers', id: 'cu-9' })).toBe('2026-03-05T10:00:00.000Z');
+    // The derived reminder date: each record sits on the day of its latest activity only (byDueDate index).
+    const idle = (entity: 'lead' | 'customer', date: string) => recordsDueOn(ddb.client, TABLE, { entity, field: 'lastActivityAt', date });
+    await expect.poll(() => idle('lead', '2026-03-05')).toEqual([{ table: 'leads', id: 'l-1', date: '2026-03-05T10:00:00.000Z' }]);
+    expect(await idle('lead', '2026-03-01')).toEqual([]);
+    expect(await idle('lead', '2026-03-02')).toEqual([]);
+    expect(await idle('customer', '2026-03-05')).toEqual([{ table: 'customers', id: 'cu-9', customerId: 'cu-9', date: '2026-03-05T10:00:00.000Z' }]);
 
     // A task about an opportunity counts when it is done, at its completion time.
     await write(entities.task, task('t-op', { opportunityId: 'op-1', status: 'open' }));
@@ -141,6 +147,7 @@ describe('last activity, open load and teams', () => {
 
     await erase('leads', 'l-1');
     expect(await lastActivityAt(ddb.client, TABLE, { table: 'leads', id: 'l-1' })).toBeUndefined();
+    await expect.poll(() => idle('lead', '2026-03-05')).toEqual([]);
   });
 
   it('counts open leads and open tasks per owner, following reassignment and closing', async () => {
@@ -191,5 +198,15 @@ describe('redelivery and ordering', () => {
     const stale = toChange(streamRecord(entities.user, 1, entities.user.schema.parse(v1) as never, entities.user.schema.parse({ ...v1, team: 'x' }) as never))!;
     await maintainAutomationIndex({ client: ddb.client, tableName: TABLE }, [stale]);
     expect((await teamMembers(ddb.client, TABLE, 'sales')).find((m) => m.id === 'u-9')).toMatchObject({ active: false });
+  });
+});
+
+describe('local table', () => {
+  it('adds the byDueDate index to a table created before it existed', async () => {
+    const input = createTableInput('crm_old');
+    const old = { ...input, GlobalSecondaryIndexes: input.GlobalSecondaryIndexes.filter((i) => i.IndexName === 'byCustomer'), AttributeDefinitions: input.AttributeDefinitions.filter((a) => !a.AttributeName.startsWith('gsi2')) };
+    await ddb.client.send(new CreateTableCommand(old));
+    const table = await ensureTable(ddb.client, 'crm_old');
+    expect(table.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual(['byCustomer', 'byDueDate']);
   });
 });
