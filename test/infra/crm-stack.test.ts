@@ -20,7 +20,7 @@ const sslDeny = Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:Sec
 describe('DynamoDB table', () => {
   const table = resource(stack.table.table);
 
-  it('uses the single-table keys and the byCustomer index from lib/table/design.ts', () => {
+  it('uses the single-table keys and the byCustomer and byDueDate indexes from lib/table/design.ts', () => {
     expect(table.Properties.KeySchema).toEqual([
       { AttributeName: TABLE_DESIGN.partitionKey, KeyType: 'HASH' },
       { AttributeName: TABLE_DESIGN.sortKey, KeyType: 'RANGE' },
@@ -34,9 +34,17 @@ describe('DynamoDB table', () => {
         ],
         Projection: { ProjectionType: 'ALL' },
       },
+      {
+        IndexName: TABLE_DESIGN.dueDateIndex.name,
+        KeySchema: [
+          { AttributeName: TABLE_DESIGN.dueDateIndex.partitionKey, KeyType: 'HASH' },
+          { AttributeName: TABLE_DESIGN.dueDateIndex.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['table', 'id', 'at'] },
+      },
     ]);
     expect(table.Properties.AttributeDefinitions).toEqual(
-      ['pk', 'sk', 'gsi1pk', 'gsi1sk'].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+      ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
     );
   });
 
@@ -284,6 +292,19 @@ describe('least privilege', () => {
     expect(s3).toHaveLength(1);
     expect(actionsOf(s3[0]!).every((a) => a.startsWith('s3:Put') || a === 's3:Abort*')).toBe(true);
     expect(s3[0]!.Resource).toEqual({ 'Fn::Join': ['', [getAtt(stack.lake.bucket), '/lake/*']] });
+  });
+
+  it('lets the stream function write automation index items only, never records', () => {
+    const role = logicalId(stack.changeStream.function.role);
+    const policies = new Set(ofType('AWS::IAM::Policy').filter(([, p]) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === role)).map(([id]) => id));
+    const writes = statements.filter((s) => policies.has(s.id) && actionsOf(s).some((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a)));
+    expect(writes).toEqual([
+      expect.objectContaining({
+        Action: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Resource: getAtt(stack.table.table),
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DUE#*', 'ANNIVERSARY#*', 'ACTIVITY#*', 'OWNER#*', 'TEAM#*'] } },
+      }),
+    ]);
   });
 });
 
