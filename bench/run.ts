@@ -12,6 +12,7 @@ import { ingestRows } from '#functions/ingest/ingest-rows.ts';
 import { generateDemo } from '#local/demo/generate.ts';
 import { withLocalStack } from '#local/stack.ts';
 import { benchOrdersAggregate, benchParquetWrite } from './lake.ts';
+import { benchRuleEvaluation, demoEventLines } from './rules.ts';
 
 const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
 const log = (m: string) => process.stderr.write(`${m}\n`);
@@ -72,6 +73,9 @@ const data = generateDemo({ seed: 1, customers: 4000, months: 24 });
 const orderLines = data.orders.map((o) => JSON.stringify(o));
 log(`validation: ${orderLines.length} order lines`);
 const validation = benchValidation(orderLines);
+const eventLines = demoEventLines(data as unknown as Record<string, readonly Record<string, unknown>[]>);
+log(`rule evaluation: ${eventLines.length} domain events through every enabled event rule`);
+const rules = benchRuleEvaluation(eventLines);
 log(`parquet write`);
 const parquet = await benchParquetWrite();
 log(`1M orders aggregate on DuckDB`);
@@ -79,4 +83,4 @@ const aggregate = await benchOrdersAggregate();
 log(`ingest into DynamoDB Local + stream to lake (${Math.min(orderLines.length, 10_000)} orders)`);
 const ingest = process.argv.includes('--no-ingest') ? undefined : await benchIngest(orderLines.slice(0, 10_000));
 
-process.stdout.write(`${JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, validation, parquet, aggregate, ...(ingest ? { ingest } : {}) }, null, 2)}\n`);
+process.stdout.write(`${JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, validation, rules, parquet, aggregate, ...(ingest ? { ingest } : {}) }, null, 2)}\n`);
