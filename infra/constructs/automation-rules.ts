@@ -71,7 +71,7 @@ export class AutomationRules extends Construct {
     const fn = this.function;
 
     // Exactly the table calls the rules make: reads, index queries and versioned (conditional) writes; no scan, no delete.
-    table.grant(fn, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem');
+    table.grant(fn, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
     table.encryptionKey?.grantEncryptDecrypt(fn);
     eventBus.grantPutEventsTo(fn);
     this.notifyTopic.grantPublish(fn);
