@@ -48,6 +48,14 @@ export interface RecordWriterOptions {
   writeGroupSize?: number;
 }
 
+export interface WriteOptions {
+  /**
+   * Ids of the automation runs that caused this write, oldest first. Stored beside the record (not in it), so
+   * the change stream puts them on the resulting events and rules can stop loops.
+   */
+  causation?: readonly string[];
+}
+
 type Key = { pk: string; sk: string };
 const keyId = (k: Key) => `${k.pk}\u0000${k.sk}`;
 const CONDITION_NEWER = 'attribute_not_exists(pk) OR #version < :version';
@@ -90,8 +98,9 @@ export class RecordWriter {
   }
 
   /** Writes records of one entity; results are in input order. */
-  async write(entity: AnyEntity, records: CrmRecord[]): Promise<WriteResult[]> {
+  async write(entity: AnyEntity, records: CrmRecord[], options: WriteOptions = {}): Promise<WriteResult[]> {
     if (records.length === 0) return [];
+    const causation = options.causation?.length ? [...options.causation] : undefined;
     try {
       await this.resolveMergedCustomers(entity, records);
     } catch (err) {
@@ -104,7 +113,7 @@ export class RecordWriter {
       await mapPool(groupsSharingKeys(records.map((r) => [`id\u0000${r.id}`, ...this.identityKeys(entity, r).map(keyId)])), this.concurrency, async (group) => {
         for (const i of group) {
           try {
-            results[i] = await this.writePerson(entity, records[i]!);
+            results[i] = await this.writePerson(entity, records[i]!, causation);
           } catch (err) {
             results[i] = failure(records[i]!.id, err);
           }
@@ -112,7 +121,7 @@ export class RecordWriter {
       });
       return results;
     }
-    return this.writeRecords(entity, records);
+    return this.writeRecords(entity, records, causation);
   }
 
   /**
@@ -120,7 +129,7 @@ export class RecordWriter {
    * cost a read instead of a write; the rest are written with the version condition, which still
    * decides if another writer got in between.
    */
-  private async writeRecords(entity: AnyEntity, records: CrmRecord[]): Promise<WriteResult[]> {
+  private async writeRecords(entity: AnyEntity, records: CrmRecord[], causation?: string[]): Promise<WriteResult[]> {
     const results = new Array<WriteResult>(records.length);
     let stored: Map<string, Record<string, unknown>>;
     try {
@@ -132,7 +141,7 @@ export class RecordWriter {
     for (const [k, item] of stored) latest.set(k, item[TABLE_DESIGN.versionAttribute] as string);
     const writeSingly = async (p: PendingWrite) => {
       try {
-        results[p.index] = await this.writePlain(entity, p.record, p.version);
+        results[p.index] = await this.writePlain(entity, p.record, p.version, causation);
       } catch (err) {
         results[p.index] = failure(p.record.id, err);
       }
@@ -150,7 +159,7 @@ export class RecordWriter {
         else pending.push({ index, record, version, exists: current !== undefined });
       }
       if (this.writeGroupSize === 1) await mapPool(pending, this.concurrency, writeSingly);
-      else await this.writeGroups(entity, pending, results, writeSingly);
+      else await this.writeGroups(entity, pending, results, writeSingly, causation);
       for (const p of pending) {
         const r = results[p.index]!;
         if (r.status === 'created' || r.status === 'updated') latest.set(keyId(recordKey(entity.table, p.record.id)), p.version);
@@ -159,12 +168,12 @@ export class RecordWriter {
     return results;
   }
 
-  private async writeGroups(entity: AnyEntity, pending: PendingWrite[], results: WriteResult[], writeSingly: (p: PendingWrite) => Promise<void>) {
+  private async writeGroups(entity: AnyEntity, pending: PendingWrite[], results: WriteResult[], writeSingly: (p: PendingWrite) => Promise<void>, causation?: string[]) {
     const groups: PendingWrite[][] = [];
     for (let i = 0; i < pending.length; i += this.writeGroupSize) groups.push(pending.slice(i, i + this.writeGroupSize));
     await mapPool(groups, Math.max(1, Math.ceil(this.concurrency / 4)), async (group) => {
       try {
-        await this.client.send(new TransactWriteItemsCommand({ TransactItems: group.map((p) => ({ Put: this.conditionalPut(entity, p.record, p.version) })) }));
+        await this.client.send(new TransactWriteItemsCommand({ TransactItems: group.map((p) => ({ Put: this.conditionalPut(entity, p.record, p.version, causation) })) }));
         for (const p of group) results[p.index] = { status: p.exists ? 'updated' : 'created', id: p.record.id, version: p.version };
       } catch (err) {
         // A condition failed (a concurrent newer write) or the group was throttled: settle each record on its own.
@@ -177,10 +186,10 @@ export class RecordWriter {
     });
   }
 
-  private conditionalPut(entity: AnyEntity, record: CrmRecord, version: string) {
+  private conditionalPut(entity: AnyEntity, record: CrmRecord, version: string, causation?: string[]) {
     return {
       TableName: this.tableName,
-      Item: this.item(entity, record, version),
+      Item: this.item(entity, record, version, causation),
       ConditionExpression: CONDITION_NEWER,
       ExpressionAttributeNames: { '#version': TABLE_DESIGN.versionAttribute },
       ExpressionAttributeValues: { ':version': { S: version } },
@@ -232,7 +241,7 @@ export class RecordWriter {
     return found;
   }
 
-  private item(entity: AnyEntity, record: CrmRecord, version: string): Record<string, AttributeValue> {
+  private item(entity: AnyEntity, record: CrmRecord, version: string, causation?: string[]): Record<string, AttributeValue> {
     const customerId = entity.customerField ? record[entity.customerField] : undefined;
     const time = record[entity.timeField] ?? record.updatedAt;
     return marshall(
@@ -243,6 +252,7 @@ export class RecordWriter {
         [TABLE_DESIGN.versionAttribute]: version,
         updatedAt: record.updatedAt,
         [TABLE_DESIGN.dataAttribute]: record,
+        ...(causation ? { [TABLE_DESIGN.causationAttribute]: causation } : {}),
         ...(typeof customerId === 'string'
           ? { gsi1pk: customerCollectionKey(customerId), gsi1sk: `${entity.table}#${String(time)}#${record.id}` }
           : {}),
@@ -256,10 +266,10 @@ export class RecordWriter {
     return { status: oldVersion === version ? 'unchanged' : 'stale', id, version };
   }
 
-  private async writePlain(entity: AnyEntity, record: CrmRecord, version: string): Promise<WriteResult> {
+  private async writePlain(entity: AnyEntity, record: CrmRecord, version: string, causation?: string[]): Promise<WriteResult> {
     try {
       const res = await this.client.send(
-        new PutItemCommand({ ...this.conditionalPut(entity, record, version), ReturnValues: 'ALL_OLD', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
+        new PutItemCommand({ ...this.conditionalPut(entity, record, version, causation), ReturnValues: 'ALL_OLD', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
       );
       return { status: res.Attributes ? 'updated' : 'created', id: record.id, version };
     } catch (err) {
@@ -275,7 +285,7 @@ export class RecordWriter {
    * to someone is stored as that person (and remembered as an alias); identity claims are written in
    * the same transaction as the record, so two concurrent twins cannot both win.
    */
-  private async writePerson(entity: AnyEntity, sent: CrmRecord): Promise<WriteResult> {
+  private async writePerson(entity: AnyEntity, sent: CrmRecord, causation?: string[]): Promise<WriteResult> {
     const identities = this.identityKeys(entity, sent);
 
     for (let attempt = 0; ; attempt++) {
@@ -291,7 +301,7 @@ export class RecordWriter {
 
       const items: TransactWriteItem[] = [
         {
-          Put: { ...this.conditionalPut(entity, record, version), ReturnValuesOnConditionCheckFailure: 'ALL_OLD' },
+          Put: { ...this.conditionalPut(entity, record, version, causation), ReturnValuesOnConditionCheckFailure: 'ALL_OLD' },
         },
       ];
       // Claim unowned identities; identities owned by somebody else are left alone (no stealing).

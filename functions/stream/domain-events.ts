@@ -40,6 +40,7 @@ export function domainEvents(change: Change, hash: Pseudonymize): BusEvent[] {
     ...(change.current ? { current: safeRecord(entity, change.current, hash) } : {}),
     ...(change.previous ? { previous: safeRecord(entity, change.previous, hash) } : {}),
     seq: change.seq,
+    ...(change.causation ? { causation: change.causation } : {}),
   };
   const time = change.changedAt.toISOString();
   const event = (detailType: string, extra: Record<string, unknown> = {}): BusEvent => ({ source: RECORD_EVENT_SOURCE, detailType, detail: { ...detail, ...extra }, time });

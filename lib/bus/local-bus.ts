@@ -54,7 +54,12 @@ export class LocalBus implements EventBus {
       detail: e.detail,
     }));
     if (envelopes.length) appendFileSync(this.file, envelopes.map((e) => JSON.stringify({ bus: this.busName, ...e })).join('\n') + '\n');
-    for (const envelope of envelopes) for (const rule of this.rules) if (matches(rule.pattern, envelope)) await rule.target(envelope);
+    await this.redeliver(envelopes);
     return [];
+  }
+
+  /** Hands archived events to the matching rules again without archiving them twice (an archive replay). */
+  async redeliver(envelopes: readonly EventBridgeEnvelope[]): Promise<void> {
+    for (const envelope of envelopes) for (const rule of this.rules) if (matches(rule.pattern, envelope)) await rule.target(envelope);
   }
 }

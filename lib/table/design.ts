@@ -27,6 +27,8 @@ export const TABLE_DESIGN = {
   dataAttribute: 'data',
   /** Attribute holding the sortable version `<updatedAt>#<hash>`. */
   versionAttribute: 'version',
+  /** Attribute holding the automation runs that caused a record's latest version (loop protection). */
+  causationAttribute: 'causation',
 } as const;
 
 export const recordKey = (table: string, id: string) => ({ pk: `${table}#${id}`, sk: TABLE_DESIGN.recordSortKey });
@@ -50,4 +52,13 @@ export const indexKeys = {
   lastActivity: (table: string, id: string): IndexKey => ({ pk: `ACTIVITY#${table}#${id}`, sk: 'LAST' }),
   openItem: (ownerId: string, table: string, id: string): IndexKey => ({ pk: `OWNER#${ownerId}`, sk: `OPEN#${table}#${id}` }),
   teamMember: (team: string, userId: string): IndexKey => ({ pk: `TEAM#${team}`, sk: `USER#${userId}` }),
+};
+
+/**
+ * Items the rules handler owns (not index items, not records): the idempotency claim of one automation run
+ * (rule x triggering change) and the round-robin cursor of a team.
+ */
+export const automationKeys = {
+  runClaim: (runId: string): IndexKey => ({ pk: `RUN#${runId}`, sk: 'CLAIM' }),
+  roundRobin: (team: string): IndexKey => ({ pk: `ROUNDROBIN#${team}`, sk: 'CURSOR' }),
 };

@@ -8,6 +8,7 @@ import { queryCommand } from './query-command.ts';
 import { customerCommand } from './customer-command.ts';
 import { rulesCommand } from './rules-command.ts';
 import { reportCommand } from './report-command.ts';
+import { automationsCommand, eventsCommand } from './automation-commands.ts';
 
 export type Options = Record<string, string | boolean | undefined>;
 export type Command = (positionals: string[], options: Options) => Promise<number>;
@@ -21,6 +22,8 @@ const commands: Record<string, { options: ParseArgsConfig['options']; run: Comma
   customer: { options: { ...common }, run: customerCommand },
   rules: { options: { ...common, cases: { type: 'string' } }, run: rulesCommand },
   report: { options: { ...common, 'as-of': { type: 'string' } }, run: reportCommand },
+  automations: { options: { ...common, 'as-of': { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } }, run: automationsCommand },
+  events: { options: { ...common, from: { type: 'string' }, to: { type: 'string' } }, run: eventsCommand },
 };
 
 export async function main(argv: string[]): Promise<number> {
