@@ -91,7 +91,7 @@ export const birthdayGreeting = builtIn({
       id: 'birthday-greeting',
       description: 'Birthday greeting for active customers who agreed to marketing',
       enabled: true,
-      trigger: { type: 'date', entity: 'customer', field: 'birthday', anniversary: true, offsetDays: -p.daysBefore, timezone, at: '09:00' },
+      trigger: { type: 'date', entity: 'customer', field: 'birthday', anniversary: true, offsetDays: 0 - p.daysBefore || 0, timezone, at: '09:00' },
       conditions: [
         { type: 'record_field', field: 'status', in: ['active'] },
         { type: 'record_field', field: 'marketingConsent', in: [true] },
