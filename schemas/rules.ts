@@ -36,7 +36,9 @@ export interface EventPattern {
   [field: string]: unknown;
 }
 
-const detailTypeList = z.array(z.enum(detailTypes as [DetailType, ...DetailType[]])).min(1);
+const detailTypeList = z
+  .array(z.enum(detailTypes as [DetailType, ...DetailType[]], { error: (iss) => `${JSON.stringify(iss.input)} is not a detail type of the event catalogue (schemas/events.ts)` }))
+  .min(1);
 
 export const eventPatternSchema: z.ZodType<EventPattern> = z.lazy(() =>
   z

@@ -68,7 +68,7 @@ describe('crm rules validate / list', () => {
     });
     const run = await crm('rules', 'validate', bad);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^rule typo-rule: trigger\.pattern\.detail-type\.0: Invalid option/m);
+    expect(run.stderr).toMatch(/^rule typo-rule: trigger\.pattern\.detail-type\.0: "OrderShiped" is not a detail type of the event catalogue/m);
     expect(run.stderr).toMatch(/^rule payment-overdue: params\.graceDays: /m);
   });
 
