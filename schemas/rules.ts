@@ -110,6 +110,8 @@ export const condition = z.discriminatedUnion('type', [
   z.object({ type: z.literal('customer_tier'), in: z.array(z.enum(CUSTOMER_TIERS)).min(1) }),
   /** The subject record as stored now (not as the event saw it): a field is / is not one of the values, or (not) set. */
   z.object({ type: z.literal('record_field'), field: z.string(), in: z.array(scalar).optional(), notIn: z.array(scalar).optional(), exists: z.boolean().optional() }),
+  /** `to` (e.g. firstResponseAt) was not set by the rule's clock or came more than `hours` after `from` (e.g. openedAt). */
+  z.object({ type: z.literal('response_late'), from: z.string().default('openedAt'), to: z.string().default('firstResponseAt'), hours: z.number().min(0).max(8760) }),
   /** No contract renews the subject contract (a contract whose `renewalOf` is its id), and it is not marked renewed. */
   z.object({ type: z.literal('not_renewed') }),
 ]);

@@ -30,7 +30,9 @@ export async function evaluateCondition(c: Condition, ctx: RunContext): Promise<
       const ref = ctx.invocation.subject;
       if (!ref) return 'no_activity: the trigger names no record';
       const at = await lastActivityAt(ctx.services.client, ctx.services.tableName, ref);
-      if (at && Date.parse(at) > Date.parse(clock) - c.days * DAY) return `no_activity: last activity ${at} is within ${c.days} days`;
+      // Whole days: on day D, "no activity for N days" means none after day D-N (a date rule runs at 08:00 of D).
+      const lastQuietDay = new Date(Date.parse(clock) - c.days * DAY).toISOString().slice(0, 10);
+      if (at && at.slice(0, 10) > lastQuietDay) return `no_activity: last activity ${at} is within ${c.days} days`;
       return undefined;
     }
     case 'owner_load_below': {
@@ -50,6 +52,16 @@ export async function evaluateCondition(c: Condition, ctx: RunContext): Promise<
       const customer = await ctx.customer();
       if (!customer) return 'customer_tier: no customer';
       return c.in.includes(customer.tier as never) ? undefined : `customer_tier: ${String(customer.tier)} is not one of ${c.in.join(', ')}`;
+    }
+    case 'response_late': {
+      // What was known at the rule's clock: a response after the clock had not happened yet.
+      const subject = await ctx.subject();
+      if (!subject) return 'response_late: the record does not exist (any more)';
+      const start = Date.parse(String(subject.data[c.from]));
+      const end = Math.min(Date.parse(String(subject.data[c.to] ?? clock)), Date.parse(clock));
+      if (!Number.isFinite(start)) return `response_late: ${c.from} is not set`;
+      const hours = (end - start) / 3_600_000;
+      return hours > c.hours ? undefined : `response_late: ${c.to} came ${hours.toFixed(1)} h after ${c.from} (limit ${c.hours} h)`;
     }
     case 'not_renewed': {
       const subject = await ctx.subject();

@@ -130,8 +130,8 @@ export const afterSalesSurvey = builtIn({
 
 export const ticketEscalation = builtIn({
   id: 'ticket-escalation',
-  description: 'High-priority tickets are escalated to the service manager; unanswered ones breach the SLA after N days',
-  params: z.object({ team: team.default('service'), responseDays: days(1, 30).default(1) }).strict(),
+  description: 'High-priority tickets are escalated to the service manager; ones not answered within the SLA hours are flagged',
+  params: z.object({ team: team.default('service'), responseDays: days(1, 30).default(1), slaHours: z.number().min(1).max(720).default(8) }).strict(),
   rules: (p, { timezone }) => [
     {
       id: 'ticket-escalation',
@@ -145,18 +145,17 @@ export const ticketEscalation = builtIn({
     },
     {
       id: 'ticket-sla-breach',
-      description: `A high or urgent ticket without a first response ${p.responseDays} days after it opened`,
+      description: `A high or urgent ticket not answered within ${p.slaHours} h (checked ${p.responseDays} day(s) after it opened)`,
       enabled: true,
       trigger: { type: 'date', entity: 'ticket', field: 'openedAt', offsetDays: p.responseDays, timezone },
       conditions: [
         { type: 'record_field', field: 'priority', in: ['high', 'urgent'] },
-        { type: 'record_field', field: 'status', in: ['open', 'pending'] },
-        { type: 'record_field', field: 'firstResponseAt', exists: false },
+        { type: 'response_late', from: 'openedAt', to: 'firstResponseAt', hours: p.slaHours },
       ],
       actions: [
         { type: 'emit_event', detailType: 'TicketSlaBreached', data: { responseDays: p.responseDays } },
         { type: 'update_record', set: { priority: 'urgent' } },
-        { type: 'notify', channel: 'email', to: { from: 'manager', team: p.team }, subject: 'SLA breached: ticket {{record.id}}', body: 'Ticket {{record.id}} opened {{record.openedAt}} has no first response after ' + p.responseDays + ' days.' },
+        { type: 'notify', channel: 'email', to: { from: 'manager', team: p.team }, subject: 'SLA breached: ticket {{record.id}}', body: 'Ticket {{record.id}} opened {{record.openedAt}} was not answered within ' + p.slaHours + ' h.' },
       ],
     },
   ],
