@@ -1,7 +1,7 @@
 // What a record change does to the automation index (lib/table/automation-index.ts): pure, so the rules
 // about what counts as a due date, an activity, open load or team membership are tested without a table.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { applyIndexOps, type IndexOp } from '#lib/table/automation-index.ts';
+import { writeIndexOps, type IndexOp, type VersionedIndexOp } from '#lib/table/automation-index.ts';
 import { indexKeys, TABLE_DESIGN, type IndexKey } from '#lib/table/design.ts';
 import type { EntityDef } from '#schemas/registry.ts';
 import type { Change } from './changes.ts';
@@ -114,29 +114,28 @@ export function indexOpsFor(change: Change): IndexOp[] {
 export interface IndexTarget {
   client: DynamoDBClient;
   tableName: string;
-  /** Records updated at once; changes to one record always apply in stream order. @default 16 */
-  concurrency?: number;
 }
 
-/** Applies the index operations of a batch: per record in stream order, records in parallel. Returns the number of writes. */
-export async function maintainAutomationIndex(target: IndexTarget, changes: readonly Change[]): Promise<number> {
-  const perRecord = new Map<string, { ops: IndexOp[]; version: string }[]>();
-  let writes = 0;
+/**
+ * The batch's index operations reduced to one per item, in stream order: the last put or delete of an item
+ * wins (its record's latest change in the batch), and a last-activity item keeps only its latest instant.
+ */
+export function batchIndexOps(changes: readonly Change[]): VersionedIndexOp[] {
+  const byItem = new Map<string, VersionedIndexOp>();
   for (const c of changes) {
-    const ops = indexOpsFor(c);
-    if (!ops.length) continue;
-    writes += ops.length;
-    const key = `${c.entity.table}#${String((c.current ?? c.previous)?.id)}`;
-    const list = perRecord.get(key) ?? [];
-    list.push({ ops, version: c.version });
-    perRecord.set(key, list);
-  }
-  const queue = [...perRecord.values()];
-  const worker = async () => {
-    for (let next = queue.shift(); next; next = queue.shift()) {
-      for (const { ops, version } of next) await applyIndexOps(target.client, target.tableName, ops, version);
+    for (const op of indexOpsFor(c)) {
+      const key = `${op.key.pk}\u0000${op.key.sk}`;
+      const earlier = byItem.get(key)?.op;
+      if (op.kind === 'max' && earlier?.kind === 'max' && earlier.value >= op.value) continue;
+      byItem.set(key, { op, version: c.version });
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(target.concurrency ?? 16, queue.length) }, worker));
-  return writes;
+  }
+  return [...byItem.values()];
+}
+
+/** Brings the automation index up to date with a batch of changes. Returns the number of item writes. */
+export async function maintainAutomationIndex(target: IndexTarget, changes: readonly Change[]): Promise<number> {
+  const ops = batchIndexOps(changes);
+  await writeIndexOps(target.client, target.tableName, ops);
+  return ops.length;
 }

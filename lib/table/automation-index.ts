@@ -4,13 +4,12 @@
 // (put, delete, conditional max) and guarded by the record version, so a redelivered change is harmless
 // and an older change never overwrites what a newer one wrote.
 import {
-  ConditionalCheckFailedException,
-  DeleteItemCommand,
   GetItemCommand,
-  PutItemCommand,
   QueryCommand,
-  UpdateItemCommand,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
   type AttributeValue,
+  type TransactWriteItem,
   type DynamoDBClient,
   type QueryCommandInput,
 } from '@aws-sdk/client-dynamodb';
@@ -197,48 +196,67 @@ export async function teamMembers(client: DynamoDBClient, tableName: string, tea
   return members;
 }
 
+/** One index operation with the record version of the change it comes from. */
+export interface VersionedIndexOp {
+  op: IndexOp;
+  version: string;
+}
+
+/** The conditional write of one operation, as a TransactWriteItems entry. */
+function transactItem(tableName: string, { op, version }: VersionedIndexOp): TransactWriteItem {
+  if (op.kind === 'max') {
+    const names = Object.keys(op.attributes);
+    return {
+      Update: {
+        TableName: tableName,
+        Key: marshall(op.key),
+        UpdateExpression: `SET #at = :at${names.map((_, i) => `, #a${i} = :a${i}`).join('')}`,
+        ConditionExpression: 'attribute_not_exists(#at) OR #at < :at',
+        ExpressionAttributeNames: { '#at': 'at', ...Object.fromEntries(names.map((k, i) => [`#a${i}`, k])) },
+        ExpressionAttributeValues: marshall({ ':at': op.value, ...Object.fromEntries(Object.values(op.attributes).map((v, i) => [`:a${i}`, v])) }),
+      },
+    };
+  }
+  // A put or delete lands only on an item last written by the same or an older version of its record.
+  const guard = { ConditionExpression: 'attribute_not_exists(#v) OR #v <= :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: marshall({ ':v': version }) };
+  if (op.kind === 'put') return { Put: { TableName: tableName, Item: marshall({ ...op.attributes, ...op.key, version }), ...guard } };
+  return { Delete: { TableName: tableName, Key: marshall(op.key), ...guard } };
+}
+
+/** Items per TransactWriteItems request (the DynamoDB maximum). */
+const TRANSACTION_SIZE = 100;
+/** Transactions sent at once by one stream batch. */
+const TRANSACTIONS_IN_FLIGHT = 4;
+
 /**
- * Applies a change's index operations. `version` is the record version of the change: a put or delete only
- * lands on an item last written by the same or an older version, so an older change never undoes a newer one.
+ * Writes index operations (at most one per item) in transactions of up to 100. A failed condition means a later
+ * value is already stored: that operation is dropped and the rest are sent again. Conflicts and throttling are
+ * retried with backoff; what still fails throws, so the stream batch is retried (every write is idempotent).
  */
-export async function applyIndexOps(client: DynamoDBClient, tableName: string, ops: readonly IndexOp[], version: string): Promise<void> {
-  for (const op of ops) {
+export async function writeIndexOps(client: DynamoDBClient, tableName: string, ops: readonly VersionedIndexOp[], maxAttempts = 8): Promise<void> {
+  const chunks: VersionedIndexOp[][] = [];
+  for (let i = 0; i < ops.length; i += TRANSACTION_SIZE) chunks.push(ops.slice(i, i + TRANSACTION_SIZE));
+  // Each item appears once in the batch, so transactions never touch the same item and may run side by side.
+  const worker = async () => {
+    for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) await writeTransaction(client, tableName, chunk, maxAttempts);
+  };
+  await Promise.all(Array.from({ length: Math.min(TRANSACTIONS_IN_FLIGHT, chunks.length) }, worker));
+}
+
+async function writeTransaction(client: DynamoDBClient, tableName: string, ops: readonly VersionedIndexOp[], maxAttempts: number): Promise<void> {
+  let pending = ops;
+  for (let attempt = 1; pending.length; attempt++) {
     try {
-      if (op.kind === 'max') {
-        await client.send(
-          new UpdateItemCommand({
-            TableName: tableName,
-            Key: marshall(op.key),
-            UpdateExpression: `SET #at = :at${Object.keys(op.attributes).map((k, i) => `, #a${i} = :a${i}`).join('')}`,
-            ConditionExpression: 'attribute_not_exists(#at) OR #at < :at',
-            ExpressionAttributeNames: { '#at': 'at', ...Object.fromEntries(Object.keys(op.attributes).map((k, i) => [`#a${i}`, k])) },
-            ExpressionAttributeValues: marshall({ ':at': op.value, ...Object.fromEntries(Object.values(op.attributes).map((v, i) => [`:a${i}`, v])) }),
-          }),
-        );
-      } else if (op.kind === 'put') {
-        await client.send(
-          new PutItemCommand({
-            TableName: tableName,
-            Item: marshall({ ...op.attributes, ...op.key, version }),
-            ConditionExpression: 'attribute_not_exists(#v) OR #v <= :v',
-            ExpressionAttributeNames: { '#v': 'version' },
-            ExpressionAttributeValues: marshall({ ':v': version }),
-          }),
-        );
-      } else {
-        await client.send(
-          new DeleteItemCommand({
-            TableName: tableName,
-            Key: marshall(op.key),
-            ConditionExpression: 'attribute_not_exists(#v) OR #v <= :v',
-            ExpressionAttributeNames: { '#v': 'version' },
-            ExpressionAttributeValues: marshall({ ':v': version }),
-          }),
-        );
-      }
+      await client.send(new TransactWriteItemsCommand({ TransactItems: pending.map((o) => transactItem(tableName, o)) }));
+      return;
     } catch (err) {
-      // A later value is already there: this change has nothing to add.
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      if (!(err instanceof TransactionCanceledException)) throw err;
+      const reasons = err.CancellationReasons ?? [];
+      const later = reasons.filter((r) => r.Code === 'ConditionalCheckFailed').length;
+      const onlyConditions = later > 0 && reasons.every((r) => r.Code === 'None' || r.Code === 'ConditionalCheckFailed');
+      if (!onlyConditions && attempt >= maxAttempts) throw err;
+      if (!onlyConditions) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+      else pending = pending.filter((_, k) => reasons[k]?.Code !== 'ConditionalCheckFailed');
     }
   }
 }

@@ -6,7 +6,8 @@
 // so a customer's whole item collection in the `byCustomer` index is one Query (the customer 360 view).
 //
 // Automation index items (lib/table/automation-index.ts), written only by the stream handler from record changes,
-// never streamed on (their sk is not RECORD); each carries the `version` of the record change that wrote it:
+// never streamed on (their sk is not RECORD); each carries the `version` of the record change that wrote it. A stream
+// batch reduces its writes to one per item and sends them as conditional TransactWriteItems of up to 100:
 //   due date      pk = `DUE#<table>#<field>#<YYYY-MM>`     sk = `<date | ISO instant>#<id>`  a day = one Query (begins_with / BETWEEN)
 //   anniversary   pk = `ANNIVERSARY#<table>#<field>#<MM>`  sk = `<MM-DD>#<id>`              Feb 28 of a common year reads 02-28..02-29
 //   last activity pk = `ACTIVITY#<table>#<id>`             sk = `LAST`   attribute `at`: a conditional max, never lowered;
