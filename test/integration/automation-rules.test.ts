@@ -180,6 +180,21 @@ describe('automation rules on the local stack', () => {
         const again = await stack.rules.runDays('2026-10-31', '2026-10-31', stack.sync);
         expect(again.filter((o) => o.ruleId === 'contract-expiring-30d').map((o) => o.status)).toEqual(['duplicate', 'duplicate']);
         expect(existsSync(join(dir, 'automation', 'dead-letters.ndjson'))).toBe(true);
+
+        // Report events (published here until the churn and segment reports emit them): a retention task, a tier update.
+        await stack.bus.publish([
+          { source: 'crm.reports', detailType: 'ChurnRiskDetected', detail: { customerId: 'cus-1', churnRisk: 0.82, valueAtRisk: 5000, asOf: '2026-10-31', eventId: 'churn-cus-1-2026-10-31' } },
+          { source: 'crm.reports', detailType: 'ChurnRiskDetected', detail: { customerId: 'cus-1', churnRisk: 0.82, valueAtRisk: 5000, asOf: '2026-10-31', eventId: 'churn-cus-1-2026-10-31' } },
+          { source: 'crm.reports', detailType: 'CustomerSegmentChanged', detail: { customerId: 'cus-1', fromSegment: 'loyal', toSegment: 'champions', tier: 'platinum', asOf: '2026-10-31' } },
+        ]);
+        await stack.settle();
+        const retention = (await records(stack, 'task')).filter((t) => t.ruleId === 'churn-retention');
+        expect(retention).toEqual([expect.objectContaining({ type: 'retention', customerId: 'cus-1', ownerId: 'rep-a', priority: 'high' })]);
+        const customer = (await records(stack, 'customer')).find((c) => c.id === 'cus-1');
+        expect(customer?.tier).toBe('platinum');
+        const tierEvent = archive().find((e) => e['detail-type'] === 'CustomerUpdated' && e.detail.id === 'cus-1');
+        expect(tierEvent?.detail.changedFields).toContain('tier');
+        expect(tierEvent?.detail.causation).toEqual([expect.stringMatching(/^run-segment-tier-update-/)]);
       },
       { automation: config() },
     );
