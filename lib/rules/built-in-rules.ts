@@ -131,7 +131,7 @@ export const afterSalesSurvey = builtIn({
 export const ticketEscalation = builtIn({
   id: 'ticket-escalation',
   description: 'High-priority tickets are escalated to the service manager; ones not answered within the SLA hours are flagged',
-  params: z.object({ team: team.default('service'), responseDays: days(1, 30).default(1), slaHours: z.number().min(1).max(720).default(4) }).strict(),
+  params: z.object({ team: team.default('service'), responseDays: days(1, 30).default(1), slaHours: z.number().min(1).max(720).default(2) }).strict(),
   rules: (p, { timezone }) => [
     {
       id: 'ticket-escalation',

@@ -38,7 +38,7 @@ describe('built-in rules', () => {
     expect(fires('ticket-escalation', event('TicketCreated', record({ priority: 'normal', status: 'open' })))).toBe('no-match');
     expect(fires('ticket-escalation', event('TicketUpdated', record({ priority: 'high', status: 'open' })))).toBe('no-match');
     expect(dateTrigger('ticket-sla-breach')).toMatchObject({ entity: 'ticket', field: 'openedAt', offsetDays: 1 });
-    expect(rule('ticket-sla-breach').conditions).toContainEqual({ type: 'response_late', from: 'openedAt', to: 'firstResponseAt', hours: 4 });
+    expect(rule('ticket-sla-breach').conditions).toContainEqual({ type: 'response_late', from: 'openedAt', to: 'firstResponseAt', hours: 2 });
     expect(rule('ticket-sla-breach').actions.map((a) => a.type)).toEqual(['emit_event', 'update_record', 'notify']);
   });
 
