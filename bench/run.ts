@@ -17,6 +17,7 @@ import { benchForecastAccuracy, benchForecastFit } from './forecast.ts';
 import { benchAttribution } from './attribution.ts';
 import { benchChurnFit } from './churn-fit.ts';
 import { benchReportsSql } from './report-sql.ts';
+import { benchRuleEvaluation, demoEventLines } from './rules.ts';
 
 const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
 const log = (m: string) => process.stderr.write(`${m}\n`);
@@ -79,6 +80,9 @@ log(`validation: ${orderLines.length} order lines`);
 const validation = benchValidation(orderLines);
 log(`file readers: ${orderLines.length} orders as NDJSON, CSV and a JSON array; a ~100 MB JSON array streamed`);
 const readers = await benchReaders(orderLines);
+const eventLines = demoEventLines(data as unknown as Record<string, readonly Record<string, unknown>[]>);
+log(`rule evaluation: ${eventLines.length} domain events through every enabled event rule`);
+const rules = benchRuleEvaluation(eventLines);
 log(`parquet write`);
 const parquet = await benchParquetWrite();
 log(`1M orders aggregate on DuckDB`);
@@ -94,4 +98,4 @@ const churnFit = benchChurnFit(1_000_000);
 log(`report SQL over 10M generated orders of 1M customers on DuckDB`);
 const reportSql = process.argv.includes('--no-report-sql') ? undefined : await benchReportsSql(['churn', 'rfm']);
 
-process.stdout.write(`${JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, validation, readers, parquet, aggregate, attribution, forecast, ...(ingest ? { ingest } : {}), churnFit, ...(reportSql ? { reportSql } : {}) }, null, 2)}\n`);
+process.stdout.write(`${JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, validation, rules, readers, parquet, aggregate, attribution, forecast, ...(ingest ? { ingest } : {}), churnFit, ...(reportSql ? { reportSql } : {}) }, null, 2)}\n`);

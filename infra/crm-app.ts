@@ -3,6 +3,7 @@ import { type App, AspectPriority, Aspects, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { HouseFunctionGuard } from './aspects/house-function-guard.ts';
 import { CrmStack } from './crm-stack.ts';
+import { loadAutomationConfig } from '#lib/rules/config.ts';
 
 /** Region used when neither `-c region=...` nor the CLI profile names one; synth never looks anything up. */
 export const DEFAULT_REGION = 'eu-central-1';
@@ -18,6 +19,9 @@ export function buildCrmApp(app: App): CrmStack {
   const ctx = (key: string): string | undefined => app.node.tryGetContext(key) ?? undefined;
   const account = ctx('account') ?? process.env.CDK_DEFAULT_ACCOUNT;
   const alarmEmail = ctx('alarmEmail');
+  const emailFrom = ctx('emailFrom');
+  // The same file and validation as every local command: an invalid rule fails synthesis with rule, field and reason.
+  const automation = loadAutomationConfig(ctx('automationConfig'));
 
   const stack = new CrmStack(app, `Crm-${stage}`, {
     stage,
@@ -27,6 +31,8 @@ export function buildCrmApp(app: App): CrmStack {
     // Production holds the source of truth: deleting its stack takes a deliberate extra step.
     terminationProtection: stage === 'prod',
     ...(alarmEmail ? { alarmEmails: [alarmEmail] } : {}),
+    automation,
+    ...(emailFrom ? { emailFrom } : {}),
   });
 
   Aspects.of(app).add(new HouseFunctionGuard(), { priority: AspectPriority.READONLY });

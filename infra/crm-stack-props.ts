@@ -1,4 +1,5 @@
 import type { StackProps } from 'aws-cdk-lib';
+import type { AutomationConfig } from '#schemas/rules.ts';
 
 export interface CrmStackProps extends StackProps {
   /**
@@ -16,4 +17,14 @@ export interface CrmStackProps extends StackProps {
    * @default 'crm' (BUS_NAME)
    */
   readonly eventBusName?: string;
+  /**
+   * The resolved automation rules (lib/rules/config.ts `loadAutomationConfig`), deployed as EventBridge rules and schedules.
+   * @default - the built-in rule set as shipped
+   */
+  readonly automation?: AutomationConfig;
+  /**
+   * SES sender of automation e-mails; the rules function may send from this address (or its domain) only.
+   * @default - no e-mail notifications
+   */
+  readonly emailFrom?: string;
 }

@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import { AccessLogBucket } from './constructs/access-log-bucket.ts';
 import { AlarmTopic } from './constructs/alarm-topic.ts';
 import { AnalyticsWorkgroup } from './constructs/analytics-workgroup.ts';
+import { AutomationRules } from './constructs/automation-rules.ts';
 import { ChangeStream } from './constructs/change-stream.ts';
 import { CrmEventBus } from './constructs/crm-event-bus.ts';
 import { CrmTable } from './constructs/crm-table.ts';
@@ -16,6 +17,7 @@ import { LakeCatalog } from './constructs/lake-catalog.ts';
 import { MessagingKey } from './constructs/messaging-key.ts';
 import { PseudonymKey } from './constructs/pseudonym-key.ts';
 import type { CrmStackProps } from './crm-stack-props.ts';
+import { resolveAutomationConfig } from '#lib/rules/config.ts';
 
 /** Glue and Athena names allow only lowercase letters, digits and underscores. */
 const snakeStage = (stage: string) => stage.toLowerCase().replace(/[^a-z0-9]+/g, '_');
@@ -33,6 +35,7 @@ export class CrmStack extends Stack {
   readonly changeStream: ChangeStream;
   readonly alarmTopic: AlarmTopic;
   readonly pseudonymKey: PseudonymKey;
+  readonly automation: AutomationRules;
 
   constructor(scope: Construct, id: string, props: CrmStackProps = {}) {
     super(scope, id, props);
@@ -71,6 +74,15 @@ export class CrmStack extends Stack {
       alarmAction,
     });
 
+    this.automation = new AutomationRules(this, 'Automation', {
+      config: props.automation ?? resolveAutomationConfig({}),
+      table: this.table.table,
+      eventBus: this.bus.eventBus,
+      messagingKey,
+      ...(props.emailFrom ? { emailFrom: props.emailFrom } : {}),
+      alarmAction,
+    });
+
     const outputs: Record<string, [string, string]> = {
       ApiUrl: [this.ingestApi.url, 'Ingest API base URL (SigV4-signed POST /v1/{entity})'],
       OperatorRoleArn: [this.erasure.operatorRole.roleArn, 'Role operators assume to erase a customer (SigV4-signed DELETE /v1/customers/{id})'],
@@ -83,6 +95,7 @@ export class CrmStack extends Stack {
       GlueDatabase: [this.catalog.databaseName, 'Glue database of the lake tables'],
       AlarmTopicArn: [this.alarmTopic.topic.topicArn, 'SNS topic notified by every alarm'],
       PseudonymSecretArn: [this.pseudonymKey.secret.secretArn, 'Secret holding the pseudonymisation HMAC key'],
+      NotifyTopicArn: [this.automation.notifyTopic.topicArn, 'SNS topic of automation notifications (subscribe people or chat tools)'],
     };
     for (const [id, [value, description]] of Object.entries(outputs)) new CfnOutput(this, id, { value, description });
   }

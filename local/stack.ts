@@ -13,6 +13,8 @@ import { startDynamoDbLocal } from './dynamodb/emulator.ts';
 import { ensureTable, LOCAL_TABLE_NAME } from './dynamodb/table.ts';
 import { drainStream } from './dynamodb/stream-poller.ts';
 import { localPseudonymKey } from './secrets.ts';
+import { loadAutomationConfig, type AutomationConfig } from '#lib/rules/config.ts';
+import { LocalRules } from './automation/local-rules.ts';
 
 export interface SyncStats {
   batches: number;
@@ -33,9 +35,20 @@ export interface LocalStack {
   hash: Pseudonymize;
   /** Hands every pending stream change to the stream handler (lake + events). */
   sync(): Promise<SyncStats>;
+  /** The automation rules on the local bus (the team's configuration merged over the built-ins). */
+  rules: LocalRules;
+  /** Drains the stream and works off the rule runs it triggers, until neither has work left. */
+  settle(): Promise<{ rounds: number; changes: number }>;
 }
 
-export async function withLocalStack<T>(dirArg: string, fn: (stack: LocalStack) => Promise<T>): Promise<T> {
+export interface LocalStackOptions {
+  /** The resolved automation configuration. @default loadAutomationConfig() (crm.automation.json / CRM_AUTOMATION_CONFIG) */
+  automation?: AutomationConfig;
+}
+
+export async function withLocalStack<T>(dirArg: string, fn: (stack: LocalStack) => Promise<T>, options: LocalStackOptions = {}): Promise<T> {
+  // An invalid rule file fails every command before anything starts.
+  const automation = options.automation ?? loadAutomationConfig();
   const dir = resolve(dirArg);
   mkdirSync(dir, { recursive: true });
   const ddb = await startDynamoDbLocal({ dir });
@@ -44,7 +57,7 @@ export async function withLocalStack<T>(dirArg: string, fn: (stack: LocalStack) 
     const lake = new FsObjectStore(join(dir, 'lake'));
     const bus = new LocalBus(dir);
     const hash = keyedHasher(localPseudonymKey(dir));
-    const deps = { lake, bus, hash, lakePrefix: '' };
+    const deps = { lake, bus, hash, lakePrefix: '', index: { client: ddb.client, tableName: LOCAL_TABLE_NAME } };
     const sync = async (): Promise<SyncStats> => {
       const stats: BatchStats = { changes: 0, files: [], events: 0, failedEvents: 0 };
       const drained = await drainStream({
@@ -57,9 +70,11 @@ export async function withLocalStack<T>(dirArg: string, fn: (stack: LocalStack) 
       });
       return { batches: drained.batches, records: stats.changes, files: new Set(stats.files).size, events: stats.events, failedEvents: stats.failedEvents, deadLettered: drained.dlq };
     };
-    const stack: LocalStack = { dir, tableName: LOCAL_TABLE_NAME, client: ddb.client, writer: new RecordWriter({ client: ddb.client, tableName: LOCAL_TABLE_NAME, writeGroupSize: 25, concurrency: 32 }), bus, lake, hash, sync };
+    const writer = new RecordWriter({ client: ddb.client, tableName: LOCAL_TABLE_NAME, writeGroupSize: 25, concurrency: 32 });
+    const rules = new LocalRules({ dir, client: ddb.client, tableName: LOCAL_TABLE_NAME, writer, bus }, { config: automation });
+    const stack: LocalStack = { dir, tableName: LOCAL_TABLE_NAME, client: ddb.client, writer, bus, lake, hash, sync, rules, settle: () => rules.settle(sync) };
     const result = await fn(stack);
-    await sync();
+    await stack.settle();
     return result;
   } finally {
     await ddb.stop();

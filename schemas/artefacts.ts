@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { glueColumns, lakeColumns, fieldColumns } from './columns.ts';
 import { eventCatalogue } from './events.ts';
 import { entities } from './registry.ts';
+import { automationConfigFile } from './rules.ts';
 
 const parquetType = { string: 'BYTE_ARRAY (UTF8)', json: 'BYTE_ARRAY (UTF8, JSON text)', timestamp: 'INT64 (TIMESTAMP)', date: 'INT32 (DATE)', decimal: 'INT64 (DECIMAL(18,2))', bigint: 'INT64', double: 'DOUBLE', boolean: 'BOOLEAN' } as const;
 
@@ -25,6 +26,11 @@ export function derivedArtefacts(): Map<string, string> {
   for (const [detailType, e] of Object.entries(eventCatalogue)) {
     files.set(`events/${detailType}.schema.json`, stable({ title: detailType, description: e.description, source: e.source, detail: z.toJSONSchema(e.detail, { io: 'input', unrepresentable: 'any' }) }));
   }
+  // Editors check `crm.automation.json` against this (its `$schema` points here).
+  files.set(
+    'automation-config.schema.json',
+    stable({ $id: 'https://crm-pipeline/schemas/automation-config.schema.json', title: 'CRM automation configuration', ...(z.toJSONSchema(automationConfigFile, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>) }),
+  );
   files.set(
     'catalogue.json',
     stable(

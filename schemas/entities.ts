@@ -245,6 +245,75 @@ export const surveyResponse = z
   })
   .refine((s) => s.kind !== 'csat' || (s.score >= 1 && s.score <= 5), { path: ['score'], message: 'a CSAT score is 1 to 5' });
 
+export const USER_ROLES = ['rep', 'manager', 'agent', 'admin'] as const;
+export const TASK_TYPES = ['call', 'email', 'meeting', 'follow_up', 'review', 'survey', 'onboarding', 'retention', 'renewal', 'collection', 'escalation', 'greeting', 'other'] as const;
+export const TASK_STATUSES = ['open', 'done', 'cancelled'] as const;
+export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export const AUTOMATION_RUN_STATUSES = ['succeeded', 'failed', 'skipped', 'suppressed'] as const;
+
+/** The people who own records: sales reps, service agents, their managers. */
+export const user = z.object({
+  ...base,
+  name: personal(text(200)),
+  email: email(),
+  team: text(100),
+  role: choice(USER_ROLES),
+  active: flag().default(true),
+  /** IANA time zone, e.g. `Europe/Berlin`. */
+  timezone: text(64).default('UTC'),
+  /** Maximum open leads plus open tasks this person takes on; unset means unlimited. */
+  capacity: count(0, 100000).optional(),
+  createdAt: instant(),
+});
+
+/** Work for a person: created by hand or by an automation (then `ruleId` and `causeEventId` say which). */
+export const task = z
+  .object({
+    ...base,
+    type: choice(TASK_TYPES),
+    title: text(300),
+    customerId: id().optional(),
+    leadId: id().optional(),
+    opportunityId: id().optional(),
+    ticketId: id().optional(),
+    contractId: id().optional(),
+    paymentId: id().optional(),
+    ownerId: id().optional(),
+    dueAt: instant(),
+    priority: choice(PRIORITIES).default('normal'),
+    status: choice(TASK_STATUSES),
+    ruleId: id().optional(),
+    /** The key of the change that made an automation create the task (see automation_run.eventId). */
+    causeEventId: text(256).optional(),
+    createdAt: instant(),
+    completedAt: instant().optional(),
+  })
+  .refine((t) => t.status !== 'done' || !!t.completedAt, { path: ['completedAt'], message: 'is required when status is done' });
+
+/**
+ * One execution of an automation rule for one triggering change. The id is derived from (ruleId, eventId),
+ * so the record doubles as the idempotency record: a redelivered change finds its run and does nothing.
+ */
+export const automationRun = z.object({
+  ...base,
+  ruleId: id(),
+  /** What identifies the triggering change: `<detail-type>#<seq>` for record events, a producer id, or `<trigger>:<date>[:<record>]`. */
+  eventId: text(256),
+  trigger: choice(['event', 'schedule', 'date']),
+  status: choice(AUTOMATION_RUN_STATUSES),
+  /** Action types executed, in order (`create_task`, `notify:email`, ...). */
+  actions: nested(z.array(z.string().max(100)).max(100)),
+  /** Ids of the records the actions created or changed (`tasks/tsk-...`). */
+  createdIds: nested(z.array(z.string().max(300)).max(1000)),
+  durationMs: count(),
+  error: text(2000).optional(),
+  startedAt: instant(),
+  /** How many automation runs caused the triggering event (0 for a change made by a person or an import). */
+  causationDepth: count(),
+  attempts: count(1, 1000).default(1),
+  customerId: id().optional(),
+});
+
 export type Customer = z.infer<typeof customer>;
 export type Contact = z.infer<typeof contact>;
 export type Lead = z.infer<typeof lead>;
@@ -258,3 +327,6 @@ export type Ticket = z.infer<typeof ticket>;
 export type Campaign = z.infer<typeof campaign>;
 export type CampaignTouch = z.infer<typeof campaignTouch>;
 export type SurveyResponse = z.infer<typeof surveyResponse>;
+export type User = z.infer<typeof user>;
+export type Task = z.infer<typeof task>;
+export type AutomationRun = z.infer<typeof automationRun>;

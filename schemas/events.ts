@@ -2,13 +2,15 @@
 // lake-safe ones (personal fields hashed or omitted), so rules and archives stay pseudonymous.
 import { z } from 'zod';
 import { CUSTOMER_TIERS } from './entities.ts';
-import { entities } from './registry.ts';
+import { entities, type EntityLabel } from './registry.ts';
 
 export const BUS_NAME = 'crm';
 /** `source` of record-change events. */
 export const RECORD_EVENT_SOURCE = 'crm.records';
 /** `source` of ingest-side events such as ImportCompleted. */
 export const INGEST_EVENT_SOURCE = 'crm.ingest';
+/** `source` of events the automation rules emit (`emit_event`, `WebhookRequested`). */
+export const AUTOMATION_EVENT_SOURCE = 'crm.automation';
 /** `source` of events the scheduled reports derive about customers (segment moves, churn risk). */
 export const REPORT_EVENT_SOURCE = 'crm.reports';
 
@@ -29,6 +31,8 @@ export const recordChangedDetail = z.object({
   previous: safeRecord.optional(),
   /** Stream sequence number of the change: deduplicates redelivered events. */
   seq: z.string(),
+  /** Ids of the automation runs that led to this change, oldest first (absent when a person or an import made it). */
+  causation: z.array(z.string()).optional(),
 });
 export type RecordChangedDetail = z.infer<typeof recordChangedDetail>;
 
@@ -63,6 +67,9 @@ export const customerSegmentChangedDetail = z.strictObject({
   tier: z.enum(CUSTOMER_TIERS),
   /** The report run's as-of date. */
   asOf: calendarDate,
+  /** Producer-set id of this finding; deduplicates re-published events. */
+  eventId: z.string().optional(),
+  causation: z.array(z.string()).optional(),
 });
 export type CustomerSegmentChangedDetail = z.infer<typeof customerSegmentChangedDetail>;
 
@@ -76,20 +83,42 @@ export const churnRiskDetectedDetail = z.strictObject({
   /** ISO-4217 code. */
   currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO-4217 code'),
   asOf: calendarDate,
+  /** Producer-set id of this finding; deduplicates re-published events. */
+  eventId: z.string().optional(),
+  causation: z.array(z.string()).optional(),
 });
 export type ChurnRiskDetectedDetail = z.infer<typeof churnRiskDetectedDetail>;
 
-const labels = Object.values(entities).map((d) => d.label);
+/** A webhook call the rules asked for; in AWS an API destination delivers it with these headers. */
+export const webhookRequestedDetail = z.object({
+  endpoint: z.string(),
+  ruleId: z.string(),
+  idempotencyKey: z.string(),
+  /** Unix seconds, as sent in `X-CRM-Timestamp`. */
+  timestamp: z.string(),
+  /** Hex HMAC-SHA256 of `${timestamp}.${JSON body}`, as sent in `X-CRM-Signature`. */
+  signature: z.string(),
+  body: z.record(z.string(), z.unknown()),
+  causation: z.array(z.string()).optional(),
+});
+export type WebhookRequestedDetail = z.infer<typeof webhookRequestedDetail>;
 
-/** Every detail type with its source and detail schema: the catalogue rules are written against. */
-export const eventCatalogue: Record<string, { source: string; detail: z.ZodObject; description: string }> = {
-  ...Object.fromEntries(
-    labels.flatMap((label) => [
-      [`${label}Created`, { source: RECORD_EVENT_SOURCE, detail: recordChangedDetail, description: `a new ${label} record` }],
-      [`${label}Updated`, { source: RECORD_EVENT_SOURCE, detail: recordChangedDetail, description: `a newer version of a ${label}` }],
-      [`${label}Deleted`, { source: RECORD_EVENT_SOURCE, detail: recordChangedDetail, description: `a ${label} erased (tombstone)` }],
-    ]),
-  ),
+/** A follow-on event from an `emit_event` action: which rule, about which record, and why. */
+export const automationEventDetail = z.object({
+  ruleId: z.string(),
+  eventId: z.string().describe('producer-set id: the emitting run and action'),
+  table: z.string().optional(),
+  id: z.string().optional(),
+  customerId: z.string().optional(),
+  data: z.record(z.string(), z.unknown()).optional(),
+  causation: z.array(z.string()),
+});
+
+const RECORD_SUFFIXES = ['Created', 'Updated', 'Deleted'] as const;
+type RecordDetailType = `${EntityLabel}${(typeof RECORD_SUFFIXES)[number]}`;
+type CatalogueEntry = { source: string; detail: z.ZodObject; description: string };
+
+const namedEvents = {
   OpportunityStageChanged: { source: RECORD_EVENT_SOURCE, detail: stageChangedDetail, description: 'an opportunity moved to another stage' },
   OpportunityWon: { source: RECORD_EVENT_SOURCE, detail: stageChangedDetail, description: 'an opportunity reached closed_won' },
   OpportunityLost: { source: RECORD_EVENT_SOURCE, detail: stageChangedDetail, description: 'an opportunity reached closed_lost' },
@@ -98,8 +127,29 @@ export const eventCatalogue: Record<string, { source: string; detail: z.ZodObjec
   PaymentReceived: { source: RECORD_EVENT_SOURCE, detail: statusChangedDetail, description: 'a payment became paid' },
   ContractRenewed: { source: RECORD_EVENT_SOURCE, detail: recordChangedDetail, description: 'a contract that renews another was created' },
   ImportCompleted: { source: INGEST_EVENT_SOURCE, detail: importCompletedDetail, description: 'a bulk import file was processed' },
-  CustomerSegmentChanged: { source: REPORT_EVENT_SOURCE, detail: customerSegmentChangedDetail, description: "the rfm report moved a customer to another segment" },
-  ChurnRiskDetected: { source: REPORT_EVENT_SOURCE, detail: churnRiskDetectedDetail, description: "the churn report found a customer's churn risk above its threshold" },
+  ChurnRiskDetected: { source: REPORT_EVENT_SOURCE, detail: churnRiskDetectedDetail, description: "a customer's churn risk crossed the high threshold" },
+  CustomerSegmentChanged: { source: REPORT_EVENT_SOURCE, detail: customerSegmentChangedDetail, description: 'a customer moved to another segment' },
+  WebhookRequested: { source: AUTOMATION_EVENT_SOURCE, detail: webhookRequestedDetail, description: 'an automation asked for a signed webhook call' },
+  TicketSlaBreached: { source: AUTOMATION_EVENT_SOURCE, detail: automationEventDetail, description: 'a high-priority ticket passed its response deadline' },
+  AutomationNotice: { source: AUTOMATION_EVENT_SOURCE, detail: automationEventDetail, description: 'a follow-on event a team rule emits' },
+} as const satisfies Record<string, CatalogueEntry>;
+
+/** Every detail type on the `crm` bus; rules name these, so a misspelt one is a type error. */
+export type DetailType = RecordDetailType | keyof typeof namedEvents;
+
+const labels = Object.values(entities).map((d) => d.label);
+
+/** Every detail type with its source and detail schema: the catalogue rules are written against. */
+export const eventCatalogue: Record<DetailType, CatalogueEntry> = {
+  ...(Object.fromEntries(
+    labels.flatMap((label) => [
+      [`${label}Created`, { source: RECORD_EVENT_SOURCE, detail: recordChangedDetail, description: `a new ${label} record` }],
+      [`${label}Updated`, { source: RECORD_EVENT_SOURCE, detail: recordChangedDetail, description: `a newer version of a ${label}` }],
+      [`${label}Deleted`, { source: RECORD_EVENT_SOURCE, detail: recordChangedDetail, description: `a ${label} erased (tombstone)` }],
+    ]),
+    // One entry per label and suffix: exactly the keys of RecordDetailType.
+  ) as unknown as Record<RecordDetailType, CatalogueEntry>),
+  ...namedEvents,
 };
 
-export type DetailType = keyof typeof eventCatalogue;
+export const detailTypes = Object.keys(eventCatalogue) as DetailType[];

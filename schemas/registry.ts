@@ -17,28 +17,43 @@ export interface EntityDef<S extends z.ZodObject = z.ZodObject> {
   identityFields?: readonly ('email' | 'phone')[];
   /** The instant or date that places a record in time (`orderedAt`, `touchedAt`, ...). */
   timeField: string;
+  /**
+   * Date fields automations may trigger on (`date` triggers): indexed when a record is written, so a day's
+   * matches are one query. `anniversary` indexes the month and day (birthdays, contract starts); instants are
+   * indexed by their UTC date. `derived` fields are not in the record: `lastActivityAt` is the latest activity
+   * (or the record's creation), kept current from the change stream.
+   */
+  reminderDates?: readonly { field: string; anniversary?: boolean; derived?: boolean }[];
 }
 
 // Keeps each table name as a literal type, so per-table types (e.g. the demo data set) derive from this catalogue.
-const def = <S extends z.ZodObject, const T extends string>(d: EntityDef<S> & { table: T }) => d;
+// The label stays a literal too, so event detail types (`LeadCreated`, ...) are checked at compile time.
+const def = <S extends z.ZodObject, const T extends string, const L extends string>(d: EntityDef<S> & { table: T; label: L }) => d;
+
+const LAST_ACTIVITY = { field: 'lastActivityAt', derived: true } as const;
 
 export const entities = {
-  customer: def({ name: 'customer', table: 'customers', label: 'Customer', schema: e.customer, customerField: 'id', identityFields: ['email', 'phone'], timeField: 'createdAt' }),
+  customer: def({ name: 'customer', table: 'customers', label: 'Customer', schema: e.customer, customerField: 'id', identityFields: ['email', 'phone'], timeField: 'createdAt', reminderDates: [{ field: 'birthday', anniversary: true }, LAST_ACTIVITY] }),
   contact: def({ name: 'contact', table: 'contacts', label: 'Contact', schema: e.contact, customerField: 'customerId', identityFields: ['email', 'phone'], timeField: 'createdAt' }),
-  lead: def({ name: 'lead', table: 'leads', label: 'Lead', schema: e.lead, customerField: 'customerId', identityFields: ['email', 'phone'], timeField: 'createdAt' }),
-  opportunity: def({ name: 'opportunity', table: 'opportunities', label: 'Opportunity', schema: e.opportunity, customerField: 'customerId', timeField: 'createdAt' }),
+  lead: def({ name: 'lead', table: 'leads', label: 'Lead', schema: e.lead, customerField: 'customerId', identityFields: ['email', 'phone'], timeField: 'createdAt', reminderDates: [LAST_ACTIVITY] }),
+  opportunity: def({ name: 'opportunity', table: 'opportunities', label: 'Opportunity', schema: e.opportunity, customerField: 'customerId', timeField: 'createdAt', reminderDates: [LAST_ACTIVITY] }),
   order: def({ name: 'order', table: 'orders', label: 'Order', schema: e.order, customerField: 'customerId', timeField: 'orderedAt' }),
-  contract: def({ name: 'contract', table: 'contracts', label: 'Contract', schema: e.contract, customerField: 'customerId', timeField: 'startDate' }),
-  payment: def({ name: 'payment', table: 'payments', label: 'Payment', schema: e.payment, customerField: 'customerId', timeField: 'issuedAt' }),
+  contract: def({ name: 'contract', table: 'contracts', label: 'Contract', schema: e.contract, customerField: 'customerId', timeField: 'startDate', reminderDates: [{ field: 'endDate' }, { field: 'startDate', anniversary: true }] }),
+  payment: def({ name: 'payment', table: 'payments', label: 'Payment', schema: e.payment, customerField: 'customerId', timeField: 'issuedAt', reminderDates: [{ field: 'dueDate' }] }),
   activity: def({ name: 'activity', table: 'activities', label: 'Activity', schema: e.activity, customerField: 'customerId', timeField: 'occurredAt' }),
-  ticket: def({ name: 'ticket', table: 'tickets', label: 'Ticket', schema: e.ticket, customerField: 'customerId', timeField: 'openedAt' }),
+  ticket: def({ name: 'ticket', table: 'tickets', label: 'Ticket', schema: e.ticket, customerField: 'customerId', timeField: 'openedAt', reminderDates: [{ field: 'openedAt' }] }),
   campaign: def({ name: 'campaign', table: 'campaigns', label: 'Campaign', schema: e.campaign, timeField: 'startDate' }),
   campaign_touch: def({ name: 'campaign_touch', table: 'campaign_touches', label: 'CampaignTouch', schema: e.campaignTouch, customerField: 'customerId', timeField: 'touchedAt' }),
+  user: def({ name: 'user', table: 'users', label: 'User', schema: e.user, timeField: 'createdAt' }),
+  task: def({ name: 'task', table: 'tasks', label: 'Task', schema: e.task, customerField: 'customerId', timeField: 'createdAt', reminderDates: [{ field: 'dueAt' }] }),
+  automation_run: def({ name: 'automation_run', table: 'automation_runs', label: 'AutomationRun', schema: e.automationRun, timeField: 'startedAt' }),
   survey_response: def({ name: 'survey_response', table: 'survey_responses', label: 'SurveyResponse', schema: e.surveyResponse, customerField: 'customerId', timeField: 'respondedAt' }),
 } as const;
 
 export type EntityName = keyof typeof entities;
 export type AnyEntity = (typeof entities)[EntityName];
+/** PascalCase labels of the entities (`Customer`, `Lead`, ...). */
+export type EntityLabel = AnyEntity['label'];
 
 export const entityNames = Object.keys(entities) as EntityName[];
 

@@ -15,6 +15,8 @@ export interface CustomerProfile {
   openTickets: Rec[];
   activeContracts: Rec[];
   recentActivities: Rec[];
+  /** Open tasks about the customer (made by people or automations), soonest due first. */
+  openTasks: Rec[];
   counts: Record<string, number>;
 }
 
@@ -96,6 +98,7 @@ export function buildProfile(items: Map<string, Rec[]>): CustomerProfile | undef
     openTickets: (items.get('ticket') ?? []).filter((t) => t.status === 'open' || t.status === 'pending').sort(byTimeDesc('openedAt')),
     activeContracts: (items.get('contract') ?? []).filter((c) => c.status === 'active').sort(byTimeDesc('endDate')),
     recentActivities: (items.get('activity') ?? []).sort(byTimeDesc('occurredAt')).slice(0, 10),
+    openTasks: (items.get('task') ?? []).filter((t) => t.status === 'open').sort((a, b) => String(a.dueAt ?? '').localeCompare(String(b.dueAt ?? ''))),
     counts: Object.fromEntries([...items.entries()].map(([k, v]) => [k, v.length])),
   };
 }

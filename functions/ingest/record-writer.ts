@@ -57,6 +57,16 @@ export interface RecordWriterOptions {
   writeGroupSize?: number;
 }
 
+export interface WriteOptions {
+  /** epoch ms: throttled and 5xx requests are retried until then. @default now + retryBudgetMs */
+  deadline?: number;
+  /**
+   * Ids of the automation runs that caused this write, oldest first. Stored beside the record (not in it), so
+   * the change stream puts them on the resulting events and rules can stop loops.
+   */
+  causation?: readonly string[];
+}
+
 type Key = { pk: string; sk: string };
 const keyId = (k: Key) => `${k.pk}\u0000${k.sk}`;
 const CONDITION_NEWER = 'attribute_not_exists(pk) OR #version < :version';
@@ -126,9 +136,10 @@ export class RecordWriter {
    * Writes records of one entity; results are in input order. Throttled and 5xx requests are retried with
    * jittered backoff until `deadline` (epoch ms; default now + retryBudgetMs), then reported `failed`.
    */
-  async write(entity: AnyEntity, records: CrmRecord[], options: { deadline?: number } = {}): Promise<WriteResult[]> {
+  async write(entity: AnyEntity, records: CrmRecord[], options: WriteOptions = {}): Promise<WriteResult[]> {
     if (records.length === 0) return [];
-    return requestDeadline.run(options.deadline ?? Date.now() + this.retryBudgetMs, () => this.writeWithinBudget(entity, records));
+    const causation = options.causation?.length ? [...options.causation] : undefined;
+    return requestDeadline.run(options.deadline ?? Date.now() + this.retryBudgetMs, () => this.writeWithinBudget(entity, records, causation));
   }
 
   /**
@@ -149,7 +160,7 @@ export class RecordWriter {
     }
   }
 
-  private async writeWithinBudget(entity: AnyEntity, records: CrmRecord[]): Promise<WriteResult[]> {
+  private async writeWithinBudget(entity: AnyEntity, records: CrmRecord[], causation?: string[]): Promise<WriteResult[]> {
     // Versions hash the record as sent, before a merged customer id is re-pointed: a re-send is a no-op
     // whether or not a merge happened in between.
     for (const r of records) this.sentVersions.set(r, recordVersion(r));
@@ -165,7 +176,7 @@ export class RecordWriter {
       await mapPool(groupsSharingKeys(records.map((r) => [`id\u0000${r.id}`, ...this.identityKeys(entity, r).map(keyId)])), this.concurrency, async (group) => {
         for (const i of group) {
           try {
-            results[i] = await this.writePerson(entity, records[i]!);
+            results[i] = await this.writePerson(entity, records[i]!, causation);
           } catch (err) {
             results[i] = failure(records[i]!.id, err);
           }
@@ -173,7 +184,7 @@ export class RecordWriter {
       });
       return results;
     }
-    return this.writeRecords(entity, records);
+    return this.writeRecords(entity, records, causation);
   }
 
   /**
@@ -181,7 +192,7 @@ export class RecordWriter {
    * cost a read instead of a write; the rest are written with the version condition, which still
    * decides if another writer got in between.
    */
-  private async writeRecords(entity: AnyEntity, records: CrmRecord[]): Promise<WriteResult[]> {
+  private async writeRecords(entity: AnyEntity, records: CrmRecord[], causation?: string[]): Promise<WriteResult[]> {
     const results = new Array<WriteResult>(records.length);
     let stored: Map<string, Record<string, unknown>>;
     try {
@@ -193,7 +204,7 @@ export class RecordWriter {
     for (const [k, item] of stored) latest.set(k, item[TABLE_DESIGN.versionAttribute] as string);
     const writeSingly = async (p: PendingWrite) => {
       try {
-        results[p.index] = await this.writePlain(entity, p.record, p.version);
+        results[p.index] = await this.writePlain(entity, p.record, p.version, causation);
       } catch (err) {
         results[p.index] = failure(p.record.id, err);
       }
@@ -211,7 +222,7 @@ export class RecordWriter {
         else pending.push({ index, record, version, exists: current !== undefined });
       }
       if (this.writeGroupSize === 1) await mapPool(pending, this.concurrency, writeSingly);
-      else await this.writeGroups(entity, pending, results, writeSingly);
+      else await this.writeGroups(entity, pending, results, writeSingly, causation);
       for (const p of pending) {
         const r = results[p.index]!;
         if (r.status === 'created' || r.status === 'updated') latest.set(keyId(recordKey(entity.table, p.record.id)), p.version);
@@ -220,12 +231,12 @@ export class RecordWriter {
     return results;
   }
 
-  private async writeGroups(entity: AnyEntity, pending: PendingWrite[], results: WriteResult[], writeSingly: (p: PendingWrite) => Promise<void>) {
+  private async writeGroups(entity: AnyEntity, pending: PendingWrite[], results: WriteResult[], writeSingly: (p: PendingWrite) => Promise<void>, causation?: string[]) {
     const groups: PendingWrite[][] = [];
     for (let i = 0; i < pending.length; i += this.writeGroupSize) groups.push(pending.slice(i, i + this.writeGroupSize));
     await mapPool(groups, Math.max(1, Math.ceil(this.concurrency / 4)), async (group) => {
       try {
-        await this.send(() => this.client.send(new TransactWriteItemsCommand({ TransactItems: group.map((p) => ({ Put: this.conditionalPut(entity, p.record, p.version) })) })));
+        await this.send(() => this.client.send(new TransactWriteItemsCommand({ TransactItems: group.map((p) => ({ Put: this.conditionalPut(entity, p.record, p.version, causation) })) })));
         for (const p of group) results[p.index] = { status: p.exists ? 'updated' : 'created', id: p.record.id, version: p.version };
       } catch (err) {
         // A condition failed (a concurrent newer write) or the group was throttled: settle each record on its own.
@@ -238,10 +249,10 @@ export class RecordWriter {
     });
   }
 
-  private conditionalPut(entity: AnyEntity, record: CrmRecord, version: string) {
+  private conditionalPut(entity: AnyEntity, record: CrmRecord, version: string, causation?: string[]) {
     return {
       TableName: this.tableName,
-      Item: this.item(entity, record, version),
+      Item: this.item(entity, record, version, causation),
       ConditionExpression: CONDITION_NEWER,
       ExpressionAttributeNames: { '#version': TABLE_DESIGN.versionAttribute },
       ExpressionAttributeValues: { ':version': { S: version } },
@@ -294,7 +305,7 @@ export class RecordWriter {
     return found;
   }
 
-  private item(entity: AnyEntity, record: CrmRecord, version: string): Record<string, AttributeValue> {
+  private item(entity: AnyEntity, record: CrmRecord, version: string, causation?: string[]): Record<string, AttributeValue> {
     const customerId = entity.customerField ? record[entity.customerField] : undefined;
     const time = record[entity.timeField] ?? record.updatedAt;
     return marshall(
@@ -305,6 +316,7 @@ export class RecordWriter {
         [TABLE_DESIGN.versionAttribute]: version,
         updatedAt: record.updatedAt,
         [TABLE_DESIGN.dataAttribute]: record,
+        ...(causation ? { [TABLE_DESIGN.causationAttribute]: causation } : {}),
         ...(typeof customerId === 'string'
           ? { gsi1pk: customerCollectionKey(customerId), gsi1sk: `${entity.table}#${String(time)}#${record.id}` }
           : {}),
@@ -318,10 +330,10 @@ export class RecordWriter {
     return { status: oldVersion === version ? 'unchanged' : 'stale', id, version };
   }
 
-  private async writePlain(entity: AnyEntity, record: CrmRecord, version: string): Promise<WriteResult> {
+  private async writePlain(entity: AnyEntity, record: CrmRecord, version: string, causation?: string[]): Promise<WriteResult> {
     try {
       const res = await this.send(() =>
-        this.client.send(new PutItemCommand({ ...this.conditionalPut(entity, record, version), ReturnValues: 'ALL_OLD', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' })),
+        this.client.send(new PutItemCommand({ ...this.conditionalPut(entity, record, version, causation), ReturnValues: 'ALL_OLD', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' })),
       );
       return { status: res.Attributes ? 'updated' : 'created', id: record.id, version };
     } catch (err) {
@@ -338,7 +350,7 @@ export class RecordWriter {
    * the demoted survivors' deletions, the aliases and the identities are written in one transaction,
    * conditioned on what was read (`rev`, absent keys), so concurrent writers re-read and converge.
    */
-  private async writePerson(entity: AnyEntity, sent: CrmRecord): Promise<WriteResult> {
+  private async writePerson(entity: AnyEntity, sent: CrmRecord, causation?: string[]): Promise<WriteResult> {
     const identities = this.identityKeys(entity, sent);
     const sentVersion = this.versionOf(sent);
     const table = entity.table;
@@ -364,7 +376,7 @@ export class RecordWriter {
       if (plan.noop) return result;
 
       try {
-        const items = this.mergeItems(entity, plan);
+        const items = this.mergeItems(entity, plan, causation);
         await this.send(() => this.client.send(new TransactWriteItemsCommand({ TransactItems: items })));
         return result;
       } catch (err) {
@@ -409,7 +421,7 @@ export class RecordWriter {
     return [...out.values()];
   }
 
-  private mergeItems(entity: AnyEntity, plan: MergePlan): TransactWriteItem[] {
+  private mergeItems(entity: AnyEntity, plan: MergePlan, causation?: string[]): TransactWriteItem[] {
     const table = entity.table;
     const revCondition = (p: StoredPerson | undefined) =>
       p === undefined
@@ -417,7 +429,7 @@ export class RecordWriter {
         : p.rev === undefined
           ? { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#rev)', ExpressionAttributeNames: { '#rev': 'rev' } }
           : { ConditionExpression: '#rev = :rev', ExpressionAttributeNames: { '#rev': 'rev' }, ExpressionAttributeValues: { ':rev': { N: String(p.rev) } } };
-    const survivor = this.item(entity, plan.data, plan.version);
+    const survivor = this.item(entity, plan.data, plan.version, causation);
     survivor.rev = { N: String((plan.previous?.rev ?? 0) + 1) };
     if (plan.mergedIds.length) survivor.mergedIds = { L: plan.mergedIds.map((S) => ({ S })) };
     if (plan.identityPks.length) survivor.identityPks = { L: plan.identityPks.map((S) => ({ S })) };

@@ -2,11 +2,12 @@
 import { churn } from './churn/report.ts';
 import type { ReportDefinition } from './report-definition.ts';
 import { rfm } from './rfm/report.ts';
+import { automation } from './automation/report.ts';
 import { salesOverview } from './sales_overview/report.ts';
 import { forecast } from './forecast/report.ts';
 import { marketingRoi } from './marketing_roi/report.ts';
 
-export const reports: readonly ReportDefinition[] = [salesOverview, rfm, churn, forecast, marketingRoi];
+export const reports: readonly ReportDefinition[] = [salesOverview, rfm, churn, forecast, marketingRoi, automation];
 
 export const reportNames: readonly string[] = reports.map((r) => r.name);
 

@@ -7,7 +7,7 @@ import type { ReportContext, ReportDefinition } from './report-definition.ts';
 export function reportEvents(definition: ReportDefinition, context: ReportContext): BusEvent[] {
   const events = definition.events?.(context) ?? [];
   events.forEach((event, index) => {
-    const entry = eventCatalogue[event.detailType];
+    const entry = (eventCatalogue as Record<string, (typeof eventCatalogue)[keyof typeof eventCatalogue] | undefined>)[event.detailType];
     if (!entry) throw new Error(`report ${definition.name}: event ${index} has detail type "${event.detailType}", which schemas/events.ts does not define`);
     if (event.source !== entry.source) throw new Error(`report ${definition.name}: event ${index} (${event.detailType}) has source "${event.source}", expected "${entry.source}"`);
     const parsed = entry.detail.safeParse(event.detail);

@@ -17,6 +17,8 @@ export interface Change {
   version: string;
   current?: CrmRecord;
   previous?: CrmRecord;
+  /** Automation runs that caused this version (set by the rules' writes), oldest first. */
+  causation?: string[];
 }
 
 const OPS = { INSERT: 'insert', MODIFY: 'modify', REMOVE: 'remove' } as const;
@@ -45,5 +47,6 @@ export function toChange(record: DynamoDBRecord): Change | undefined {
     version: String(image[TABLE_DESIGN.versionAttribute]),
     current: newImage?.[TABLE_DESIGN.dataAttribute] as CrmRecord | undefined,
     previous: oldImage?.[TABLE_DESIGN.dataAttribute] as CrmRecord | undefined,
+    ...(Array.isArray(newImage?.[TABLE_DESIGN.causationAttribute]) ? { causation: (newImage[TABLE_DESIGN.causationAttribute] as unknown[]).map(String) } : {}),
   };
 }

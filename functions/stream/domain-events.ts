@@ -41,6 +41,7 @@ export function domainEvents(change: Change, hash: Pseudonymize): BusEvent[] {
     // A removal (erasure, or a twin merged away) carries no hashes of the removed person's data.
     ...(change.previous ? { previous: safeRecord(entity, change.previous, hash, { withoutHashes: change.op === 'remove' }) } : {}),
     seq: change.seq,
+    ...(change.causation ? { causation: change.causation } : {}),
   };
   const time = change.changedAt.toISOString();
   const event = (detailType: string, extra: Record<string, unknown> = {}): BusEvent => ({ source: RECORD_EVENT_SOURCE, detailType, detail: { ...detail, ...extra }, time });

@@ -1,8 +1,9 @@
-// Lambda entry for the DynamoDB stream: lake (S3 Parquet) and domain events (EventBridge).
+// Lambda entry for the DynamoDB stream: lake (S3 Parquet), automation index items (DynamoDB) and domain events (EventBridge).
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -27,6 +28,7 @@ async function init(): Promise<StreamDeps> {
     bus: new EventBridgeBus({ client: new EventBridgeClient({}), busName: requireEnv('EVENT_BUS_NAME') }),
     hash: keyedHasher(secret.SecretString ?? ''),
     lakePrefix: process.env.LAKE_PREFIX ?? 'lake/',
+    index: { client: new DynamoDBClient({}), tableName: requireEnv('TABLE_NAME') },
   };
   return deps;
 }
@@ -40,6 +42,7 @@ export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>()
     metrics.addMetric('LakeRowsWritten', MetricUnit.Count, stats.changes);
     metrics.addMetric('EventsPublished', MetricUnit.Count, stats.events - stats.failedEvents);
     metrics.addMetric('EventsFailed', MetricUnit.Count, stats.failedEvents);
+    metrics.addMetric('IndexWrites', MetricUnit.Count, stats.indexWrites ?? 0);
     if (response.batchItemFailures.length) logger.warn('events not published; batch will be retried from the first failure', { failures: stats.failedEvents, from: response.batchItemFailures[0] });
     return response;
   });

@@ -1,12 +1,14 @@
 // One stream batch: write the changes to the lake as Parquet (one object per table and day, named by
 // the batch's sequence range so a retried batch rewrites the same object), then publish domain events.
-// Events that still fail after retries are reported as batch item failures from the earliest one, so
-// Lambda retries from there (and finally dead-letters); lake rows carry `seq` so replays deduplicate.
+// In between, the automation index items are brought up to date, so a rule reacting to an event reads the index
+// as of that change. Events that still fail after retries are reported as batch item failures from the earliest
+// one, so Lambda retries from there (and finally dead-letters); lake rows carry `seq` so replays deduplicate.
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { lakeColumns } from '#schemas/columns.ts';
 import type { EventBus } from '#lib/bus/event-bus.ts';
 import type { ObjectStore } from '#lib/store/object-store.ts';
 import { encodeParquet } from '#lib/lake/parquet.ts';
+import { maintainAutomationIndex, type IndexTarget } from './automation-index-ops.ts';
 import { toChange, type Change } from './changes.ts';
 import { domainEvents } from './domain-events.ts';
 import { toLakeRow } from './lake-rows.ts';
@@ -18,6 +20,8 @@ export interface StreamDeps {
   hash: Pseudonymize;
   /** Key prefix of the lake inside the store, e.g. `lake/` in S3, '' for a local lake folder. */
   lakePrefix?: string;
+  /** The CRM table, where the automation index items live. */
+  index: IndexTarget;
 }
 
 export interface BatchStats {
@@ -25,6 +29,8 @@ export interface BatchStats {
   files: string[];
   events: number;
   failedEvents: number;
+  /** Automation index writes (puts, deletes, conditional maxima). */
+  indexWrites?: number;
 }
 
 export const lakeObjectKey = (prefix: string, table: string, dt: string, changes: Change[]) =>
@@ -51,6 +57,9 @@ export async function processStreamBatch(deps: StreamDeps, event: DynamoDBStream
     }),
   );
 
+  // An index write failure throws too: the writes are idempotent, so the retried batch converges.
+  const indexWrites = await maintainAutomationIndex(deps.index, changes);
+
   const events = changes.flatMap((c) => domainEvents(c, deps.hash).map((e) => ({ e, seq: c.sequenceNumber, order: c.seq })));
   const failures = events.length ? await deps.bus.publish(events.map((x) => x.e)) : [];
   if (stats) {
@@ -58,6 +67,7 @@ export async function processStreamBatch(deps: StreamDeps, event: DynamoDBStream
     stats.files.push(...files);
     stats.events += events.length;
     stats.failedEvents += failures.length;
+    stats.indexWrites = (stats.indexWrites ?? 0) + indexWrites;
   }
   if (failures.length === 0) return { batchItemFailures: [] };
   const earliest = failures.map((f) => events[f.index]!).sort((a, b) => (a.order < b.order ? -1 : 1))[0]!;

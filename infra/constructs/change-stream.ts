@@ -1,12 +1,13 @@
-// DynamoDB stream -> functions/stream/handler.ts -> Parquet in the lake + domain events on the bus.
+// DynamoDB stream -> functions/stream/handler.ts -> Parquet in the lake, automation index items, domain events on the bus.
 // Only record items (sk = RECORD) are delivered; identity and alias items never leave DynamoDB.
 import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
 import { acknowledgeGrantActions, acknowledgeResourceWildcard, nagArn } from '../nag/grant-wildcards.ts';
-import { TABLE_DESIGN } from '#lib/table/design.ts';
+import { INDEX_KEY_PREFIXES, TABLE_DESIGN } from '#lib/table/design.ts';
 import type { ChangeStreamProps } from './change-stream-props.ts';
 import { CrmFunction } from './crm-function.ts';
 import { LAKE_PREFIX } from './data-lake-bucket.ts';
@@ -33,6 +34,7 @@ export class ChangeStream extends Construct {
         LAKE_PREFIX: lakePrefix,
         EVENT_BUS_NAME: props.eventBus.eventBusName,
         PSEUDONYM_SECRET_ARN: props.pseudonymSecret.secretArn,
+        TABLE_NAME: props.table.tableName,
       },
       ...alarmAction,
     });
@@ -40,6 +42,16 @@ export class ChangeStream extends Construct {
     props.lakeBucket.grantPut(this.function, `${lakePrefix}*`);
     props.eventBus.grantPutEventsTo(this.function);
     props.pseudonymSecret.grantRead(this.function);
+    // Automation index items only: the partition key must start with an index prefix, so records stay out of reach.
+    this.function.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        resources: [props.table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': INDEX_KEY_PREFIXES.map((p) => `${p}*`) } },
+      }),
+    );
+    props.table.encryptionKey?.grantEncryptDecrypt(this.function);
     acknowledgeGrantActions(this.function.role, ['Action::kms:GenerateDataKey*', 'Action::kms:ReEncrypt*', 'Action::s3:Abort*']);
     acknowledgeResourceWildcard(this.function.role, `${nagArn(props.lakeBucket)}/${lakePrefix}*`, 'New Parquet files under the lake prefix only (put, no read or delete): one key per batch, table and day, unknown in advance.');
     // DynamoEventSource grants dynamodb:ListStreams, which has no resource-level permissions.

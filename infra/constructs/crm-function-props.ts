@@ -51,6 +51,12 @@ export interface CrmFunctionProps {
    */
   readonly environment?: Record<string, string>;
   /**
+   * Build-time constants replaced in the bundle (esbuild `define`): data the function needs at run time without
+   * reading a file beside the module, e.g. `{ __CRM_AUTOMATION_CONFIG__: JSON.stringify(JSON.stringify(config)) }`.
+   * @default - none
+   */
+  readonly define?: Record<string, string>;
+  /**
    * Concurrency reserved for (and capped at) this value; protects downstream services and the account pool.
    * @default - unreserved, shares the account's pool
    */

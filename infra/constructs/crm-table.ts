@@ -13,7 +13,7 @@ export class CrmTable extends Construct {
   constructor(scope: Construct, id: string, props: CrmTableProps = {}) {
     super(scope, id);
     this.encryptionKey = props.encryptionKey ?? new Key(this, 'Key', { enableKeyRotation: true, description: 'Encrypts the CRM table and its stream' });
-    const { partitionKey, sortKey, customerIndex } = TABLE_DESIGN;
+    const { partitionKey, sortKey, customerIndex, dueDateIndex } = TABLE_DESIGN;
 
     this.table = new Table(this, 'Table', {
       ...(props.tableName ? { tableName: props.tableName } : {}),
@@ -34,6 +34,14 @@ export class CrmTable extends Construct {
       partitionKey: { name: customerIndex.partitionKey, type: AttributeType.STRING },
       sortKey: { name: customerIndex.sortKey, type: AttributeType.STRING },
       projectionType: ProjectionType.ALL,
+    });
+    // Sparse: only last-activity items carry its keys, so "no activity since day D" is one Query (lib/table/design.ts).
+    this.table.addGlobalSecondaryIndex({
+      indexName: dueDateIndex.name,
+      partitionKey: { name: dueDateIndex.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: dueDateIndex.sortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: [...dueDateIndex.attributes],
     });
   }
 }

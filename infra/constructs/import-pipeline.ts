@@ -42,7 +42,7 @@ export class ImportPipeline extends Construct {
     props.eventBus.grantPutEventsTo(this.function);
     acknowledgeGrantActions(this.function.role, ['Action::kms:GenerateDataKey*', 'Action::kms:ReEncrypt*', 'Action::s3:Abort*', 'Action::s3:GetObject*', 'Action::s3:GetBucket*', 'Action::s3:List*']);
     acknowledgeResourceWildcard(this.function.role, `${nagArn(props.bucket)}/${prefix}*`, 'Objects under the import prefix only: the function reads each dropped file and writes its rejected-rows file beside it.');
-    acknowledgeResourceWildcard(this.function.role, `${nagArn(props.table)}/index/*`, `CDK table grants cover the table's indexes; the table has exactly one (${TABLE_DESIGN.customerIndex.name}), so nothing beyond it is granted.`);
+    acknowledgeResourceWildcard(this.function.role, `${nagArn(props.table)}/index/*`, `CDK table grants cover the table's indexes; it has exactly ${TABLE_DESIGN.customerIndex.name} and ${TABLE_DESIGN.dueDateIndex.name}, so nothing beyond them is granted.`);
 
     this.deliveryDeadLetterQueue = new DeadLetterQueue(this, 'DeliveryDeadLetterQueue', {
       purpose: 'import events EventBridge could not deliver to the import function',

@@ -46,7 +46,7 @@ export class IngestApi extends Construct {
     });
     props.table.grantReadWriteData(this.function);
     acknowledgeGrantActions(this.function.role, ['Action::kms:GenerateDataKey*', 'Action::kms:ReEncrypt*']);
-    acknowledgeResourceWildcard(this.function.role, `${nagArn(props.table)}/index/*`, `CDK table grants cover the table's indexes; the table has exactly one (${TABLE_DESIGN.customerIndex.name}), so nothing beyond it is granted.`);
+    acknowledgeResourceWildcard(this.function.role, `${nagArn(props.table)}/index/*`, `CDK table grants cover the table's indexes; it has exactly ${TABLE_DESIGN.customerIndex.name} and ${TABLE_DESIGN.dueDateIndex.name}, so nothing beyond them is granted.`);
 
     this.api = new HttpApi(this, 'Api', { description: 'CRM ingest API (SigV4 signed requests only)', createDefaultStage: false });
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.accessLogRetention ?? RetentionDays.THREE_MONTHS });

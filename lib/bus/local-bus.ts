@@ -4,7 +4,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { compilePattern, matches, type CompiledPattern } from '#functions/rules/event-pattern.ts';
+import { compilePattern, matches, type CompiledPattern } from '#lib/event-pattern/event-pattern.ts';
 import type { BusEvent, EventBus, PublishFailure } from './event-bus.ts';
 
 export interface EventBridgeEnvelope {
@@ -54,7 +54,12 @@ export class LocalBus implements EventBus {
       detail: e.detail,
     }));
     if (envelopes.length) appendFileSync(this.file, envelopes.map((e) => JSON.stringify({ bus: this.busName, ...e })).join('\n') + '\n');
-    for (const envelope of envelopes) for (const rule of this.rules) if (matches(rule.pattern, envelope)) await rule.target(envelope);
+    await this.redeliver(envelopes);
     return [];
+  }
+
+  /** Hands archived events to the matching rules again without archiving them twice (an archive replay). */
+  async redeliver(envelopes: readonly EventBridgeEnvelope[]): Promise<void> {
+    for (const envelope of envelopes) for (const rule of this.rules) if (matches(rule.pattern, envelope)) await rule.target(envelope);
   }
 }

@@ -8,10 +8,23 @@
 // `identityPks` (identity items pointing at it) and `rev` (optimistic-concurrency counter of merges).
 // Records that belong to a customer also carry gsi1pk = `CUSTOMER#<customerId>`, gsi1sk = `<table>#<time>#<id>`,
 // so a customer's whole item collection in the `byCustomer` index is one Query (the customer 360 view).
+//
+// Automation index items (lib/table/automation-index.ts), written only by the stream handler from record changes,
+// never streamed on (their sk is not RECORD); each carries the `version` of the record change that wrote it. A stream
+// batch reduces its writes to one per item and sends them as conditional TransactWriteItems of up to 100:
+//   due date      pk = `DUE#<table>#<field>#<YYYY-MM>`     sk = `<date | ISO instant>#<id>`  a day = one Query (begins_with / BETWEEN)
+//   anniversary   pk = `ANNIVERSARY#<table>#<field>#<MM>`  sk = `<MM-DD>#<id>`              Feb 28 of a common year reads 02-28..02-29
+//   last activity pk = `ACTIVITY#<table>#<id>`             sk = `LAST`   attribute `at`: a conditional max, never lowered;
+//                 the same update sets gsi2pk = `DUE#<table>#lastActivityAt#<YYYY-MM>`, gsi2sk = `<at>#<id>`, so the sparse
+//                 `byDueDate` index answers "records whose latest activity fell on day D" in one Query, always in step with `at`
+//   open load     pk = `OWNER#<ownerId>`                   sk = `OPEN#<table>#<id>`        an owner's open leads and tasks: Query COUNT
+//   team member   pk = `TEAM#<team>`                       sk = `USER#<id>`                active, role, capacity, timezone
 export const TABLE_DESIGN = {
   partitionKey: 'pk',
   sortKey: 'sk',
   customerIndex: { name: 'byCustomer', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  /** Sparse: only last-activity items carry its keys (derived reminder dates, see above). */
+  dueDateIndex: { name: 'byDueDate', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', attributes: ['table', 'id', 'at'] },
   recordSortKey: 'RECORD',
   identitySortKey: 'IDENTITY',
   aliasSortKey: 'ALIAS',
@@ -21,6 +34,8 @@ export const TABLE_DESIGN = {
   dataAttribute: 'data',
   /** Attribute holding the sortable version `<updatedAt>#<hash>`. */
   versionAttribute: 'version',
+  /** Attribute holding the automation runs that caused a record's latest version (loop protection). */
+  causationAttribute: 'causation',
 } as const;
 
 export const recordKey = (table: string, id: string) => ({ pk: `${table}#${id}`, sk: TABLE_DESIGN.recordSortKey });
@@ -29,3 +44,30 @@ export const aliasKey = (table: string, id: string) => ({ pk: `ALIAS#${table}#${
 export const customerCollectionKey = (customerId: string) => `CUSTOMER#${customerId}`;
 export const tombstoneKey = (table: string, id: string) => ({ pk: `TOMBSTONE#${table}#${id}`, sk: TABLE_DESIGN.tombstoneSortKey });
 export const erasureAuditKey = (requestId: string) => ({ pk: `ERASURE#${requestId}`, sk: TABLE_DESIGN.auditSortKey });
+
+/** Partition key prefixes of the automation index items: the only items the stream handler may write. */
+export const INDEX_KEY_PREFIXES = ['DUE#', 'ANNIVERSARY#', 'ACTIVITY#', 'OWNER#', 'TEAM#'] as const;
+
+export interface IndexKey {
+  pk: string;
+  sk: string;
+}
+
+export const indexKeys = {
+  /** `value` is a YYYY-MM-DD date or a UTC ISO instant; the partition is its month. */
+  due: (table: string, field: string, value: string, id: string): IndexKey => ({ pk: `DUE#${table}#${field}#${value.slice(0, 7)}`, sk: `${value}#${id}` }),
+  /** `monthDay` is MM-DD. */
+  anniversary: (table: string, field: string, monthDay: string, id: string): IndexKey => ({ pk: `ANNIVERSARY#${table}#${field}#${monthDay.slice(0, 2)}`, sk: `${monthDay}#${id}` }),
+  lastActivity: (table: string, id: string): IndexKey => ({ pk: `ACTIVITY#${table}#${id}`, sk: 'LAST' }),
+  openItem: (ownerId: string, table: string, id: string): IndexKey => ({ pk: `OWNER#${ownerId}`, sk: `OPEN#${table}#${id}` }),
+  teamMember: (team: string, userId: string): IndexKey => ({ pk: `TEAM#${team}`, sk: `USER#${userId}` }),
+};
+
+/**
+ * Items the rules handler owns (not index items, not records): the idempotency claim of one automation run
+ * (rule x triggering change) and the round-robin cursor of a team.
+ */
+export const automationKeys = {
+  runClaim: (runId: string): IndexKey => ({ pk: `RUN#${runId}`, sk: 'CLAIM' }),
+  roundRobin: (team: string): IndexKey => ({ pk: `ROUNDROBIN#${team}`, sk: 'CURSOR' }),
+};

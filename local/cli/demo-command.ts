@@ -6,12 +6,16 @@ import { DEFAULT_AS_OF, generateDemo, writeDemoInput } from '../demo/generate.ts
 import { reportNames } from '#functions/reports/catalog.ts';
 import { runLocalReports } from './report-command.ts';
 import { withLocalStack } from '../stack.ts';
+import { writeLocalClock } from '../automation/local-rules.ts';
+import { shiftDate } from '#functions/rules/rules-runtime.ts';
 import { openLocalQueryEngine } from '#lib/query/duckdb-engine.ts';
 import { exitCodeFor, ingestFile } from './ingest-command.ts';
 import { intOption, type Options } from './main.ts';
 
 /** Parents before children, so the order of events on the bus reads naturally. */
-const INGEST_ORDER: EntityName[] = ['customer', 'contact', 'campaign', 'lead', 'campaign_touch', 'opportunity', 'order', 'contract', 'payment', 'activity', 'ticket', 'survey_response'];
+const INGEST_ORDER: EntityName[] = ['user', 'customer', 'contact', 'campaign', 'lead', 'campaign_touch', 'opportunity', 'order', 'contract', 'payment', 'activity', 'ticket', 'survey_response', 'task', 'automation_run'];
+/** Schedule and date rules run for the last days of the data set, the rules' clock on each day. */
+const AUTOMATION_DAYS = 30;
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
 const seconds = (start: number) => Math.round((performance.now() - start) / 10) / 100;
@@ -32,7 +36,10 @@ export async function demoCommand(positionals: string[], options: Options): Prom
   log(`generated ${Object.values(data).reduce((n, rows) => n + rows.length, 0)} records for ${customers} customers over ${months} months in ${generated}s -> ${join(dir, 'input')}`);
 
   t = performance.now();
-  const { ingest, stream } = await withLocalStack(dir, async (stack) => {
+  // The rules' present is the end of the data set, so "no activity for 7 days" means 7 days before it.
+  writeLocalClock(dir, DEFAULT_AS_OF);
+  const lastDay = DEFAULT_AS_OF.toISOString().slice(0, 10);
+  const { ingest, stream, automation } = await withLocalStack(dir, async (stack) => {
     const ingest: Record<string, Awaited<ReturnType<typeof ingestFile>>> = {};
     for (const name of INGEST_ORDER) {
       const entity = entities[name];
@@ -44,7 +51,15 @@ export async function demoCommand(positionals: string[], options: Options): Prom
     const t1 = performance.now();
     const stream = await stack.sync();
     log(`stream: ${stream.records} changes -> ${stream.files} lake files, ${stream.events} events in ${seconds(t1)}s`);
-    return { ingest, stream };
+    // Event rules ran as the stream published; their tasks and assignments are changes of their own.
+    const settled = await stack.settle();
+    log(`event rules: ${settled.changes} changes from automations in ${seconds(t1)}s`);
+    const t2 = performance.now();
+    const firstDay = shiftDate(lastDay, -(AUTOMATION_DAYS - 1));
+    await stack.rules.runDays(firstDay, lastDay, stack.sync);
+    log(`schedule and date rules ${firstDay}..${lastDay} in ${seconds(t2)}s`);
+    const automation = { days: { from: firstDay, to: lastDay }, runs: Object.fromEntries([...stack.rules.runtime.counts.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) };
+    return { ingest, stream, automation };
   });
   const ingested = seconds(t);
 
@@ -88,6 +103,7 @@ export async function demoCommand(positionals: string[], options: Options): Prom
     tables,
     lake: { dir: join(dir, 'lake'), files: stream.files, changes: stream.records, deadLettered: stream.deadLettered },
     events: { published: stream.events, file: join(dir, 'events', 'events.ndjson') },
+    automation: { ...automation, outbox: join(dir, 'outbox') },
     reports: {
       asOf,
       written: reportRuns.written.map((r) => ({ report: r.report, path: r.path, tables: r.tables.map((x) => x.view), headlines: r.headlines, ...(r.events ? { events: r.events } : {}) })),
@@ -101,6 +117,7 @@ export async function demoCommand(positionals: string[], options: Options): Prom
       `npx crm query --dir ${dir} "SELECT from_segment, to_segment, customers FROM rfm_segment_movements WHERE as_of = DATE '${asOf}' AND moved ORDER BY customers DESC LIMIT 10"`,
       `open ${join(dir, 'reports', 'rfm', `as_of=${asOf}`, 'dashboard.html')}`,
       `npx crm customer --dir ${dir} cus-000001`,
+      `npx crm query --dir ${dir} "SELECT rule_id, status, count(*) AS runs FROM automation_runs GROUP BY 1, 2 ORDER BY 1, 2"`,
     ],
   };
   process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);

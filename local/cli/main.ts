@@ -24,6 +24,8 @@ const commands: Record<string, { options: ParseArgsConfig['options']; run: Comma
   report: { options: { ...common, 'as-of': { type: 'string' } }, run: lazy(() => import('./report-command.ts'), 'reportCommand') },
   attribution: { options: { help: common.help, input: { type: 'string' }, 'half-life-days': { type: 'string' } }, run: lazy(() => import('./attribution-command.ts'), 'attributionCommand') },
   forecast: { options: { help: common.help, input: { type: 'string' }, horizon: { type: 'string' }, season: { type: 'string' }, level: { type: 'string' } }, run: lazy(() => import('./forecast-command.ts'), 'forecastCommand') },
+  automations: { options: { ...common, 'as-of': { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } }, run: lazy(() => import('./automation-commands.ts'), 'automationsCommand') },
+  events: { options: { ...common, from: { type: 'string' }, to: { type: 'string' } }, run: lazy(() => import('./automation-commands.ts'), 'eventsCommand') },
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,8 +1,9 @@
 // `crm rules test --cases FILE`: runs EventBridge pattern test cases through the same engine the
 // local bus uses and prints [{name, result}] in input order.
 import { readFileSync } from 'node:fs';
-import { testEventPattern, type PatternTestResult } from '#functions/rules/event-pattern.ts';
+import { testEventPattern, type PatternTestResult } from '#lib/event-pattern/event-pattern.ts';
 import { UsageError } from './usage.ts';
+import { rulesList, rulesValidate } from './automation-commands.ts';
 import type { Options } from './main.ts';
 
 interface PatternCase {
@@ -37,7 +38,15 @@ function readCases(file: string): PatternCase[] {
 
 export async function rulesCommand(positionals: string[], options: Options): Promise<number> {
   const [sub, ...extra] = positionals;
-  if (sub !== 'test') throw new UsageError(sub ? `unknown rules sub-command "${sub}" (expected "test")` : 'rules needs a sub-command: test');
+  if (sub === 'list') {
+    if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+    return rulesList(options);
+  }
+  if (sub === 'validate') {
+    if (extra.length > 1) throw new UsageError(`unexpected arguments: ${extra.slice(1).join(' ')}`);
+    return rulesValidate(extra[0]);
+  }
+  if (sub !== 'test') throw new UsageError(sub ? `unknown rules sub-command "${sub}" (expected test, list or validate)` : 'rules needs a sub-command: test, list or validate');
   if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
   const file = options.cases;
   if (typeof file !== 'string' || !file) throw new UsageError('--cases FILE is required');

@@ -24,6 +24,16 @@ commands:
   rules    test --cases FILE
            test EventBridge event patterns: FILE is a JSON array of {name, pattern, event}; prints
            [{name, result}] with result match, no-match or invalid
+  rules    list [--dir D]
+           the automation rules (built-ins merged with crm.automation.json) with trigger, state and run counts
+  rules    validate [FILE]
+           check an automation configuration (default crm.automation.json or $CRM_AUTOMATION_CONFIG);
+           exit 0 valid, 2 invalid with one "rule <id>: <field>: <reason>" line per problem
+  automations run [--as-of YYYY-MM-DD | --from D1 --to D2] [--dir D]
+           run the schedule and date rules for each day in the range, the rules' clock on that day
+           (default: the data set's last day after crm demo, else today)
+  events   replay [--from ISO] [--to ISO] [--dir D]
+           re-deliver archived events (D/events/) to the event rules, as an EventBridge archive replay; idempotent
   attribution --input FILE [--half-life-days 7]
            multi-touch attribution of a path file (path;total_conversions;total_conversion_value;total_null,
            channels separated by " > "); prints {total, models: {first_touch, last_touch, linear, time_decay,

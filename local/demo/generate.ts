@@ -18,6 +18,7 @@ import { generatePayments } from './payments.ts';
 import { organicPurchases, type Purchase } from './purchases.ts';
 import { generateService } from './service.ts';
 import { campaignTouches } from './touches.ts';
+import { generateTeam } from './team.ts';
 
 export interface DemoOptions {
   /** @default 1 */
@@ -108,6 +109,10 @@ export function generateDemo(options: DemoOptions = {}): DemoData {
     campaigns: plans.map((c) => campaignRecord(ctx, c, mediaCost.get(c.id) ?? 0)),
     campaign_touches: touches,
     survey_responses: surveys,
+    users: generateTeam(ctx),
+    // Tasks and automation runs are made by the rules while the demo runs, not generated.
+    tasks: [],
+    automation_runs: [],
   };
 }
 

@@ -1,6 +1,7 @@
 // Creates the single table in DynamoDB Local with the same keys, index and stream as the CDK stack.
 import {
   CreateTableCommand,
+  UpdateTableCommand,
   DescribeTableCommand,
   ResourceInUseException,
   ResourceNotFoundException,
@@ -22,9 +23,21 @@ export async function ensureTable(client: DynamoDBClient, tableName: string = LO
       if (!(err instanceof ResourceInUseException)) throw err;
     }
   }
-  const table = await waitUntilActive(client, tableName, timeoutMs);
+  let table = await waitUntilActive(client, tableName, timeoutMs);
+  // Local state from before the due-date index: add the index (DynamoDB backfills it from existing items).
+  const { customerIndex, dueDateIndex } = TABLE_DESIGN;
+  if (!table.GlobalSecondaryIndexes?.some((i) => i.IndexName === dueDateIndex.name)) {
+    const create = createTableInput(tableName);
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: create.AttributeDefinitions,
+        GlobalSecondaryIndexUpdates: [{ Create: create.GlobalSecondaryIndexes.find((i) => i.IndexName === dueDateIndex.name)! }],
+      }),
+    );
+    table = await waitUntilActive(client, tableName, timeoutMs);
+  }
   // A table left by an older version without the stream or index would fail later in obscure ways.
-  const { customerIndex } = TABLE_DESIGN;
   const drift = [
     table.StreamSpecification?.StreamEnabled && table.StreamSpecification.StreamViewType === 'NEW_AND_OLD_IMAGES' ? undefined : 'stream NEW_AND_OLD_IMAGES',
     table.GlobalSecondaryIndexes?.some((i) => i.IndexName === customerIndex.name) ? undefined : `index ${customerIndex.name}`,
@@ -34,11 +47,11 @@ export async function ensureTable(client: DynamoDBClient, tableName: string = LO
 }
 
 export function createTableInput(tableName: string) {
-  const { partitionKey, sortKey, customerIndex } = TABLE_DESIGN;
+  const { partitionKey, sortKey, customerIndex, dueDateIndex } = TABLE_DESIGN;
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [partitionKey, sortKey, customerIndex.partitionKey, customerIndex.sortKey].map((name) => ({ AttributeName: name, AttributeType: 'S' as const })),
+    AttributeDefinitions: [partitionKey, sortKey, customerIndex.partitionKey, customerIndex.sortKey, dueDateIndex.partitionKey, dueDateIndex.sortKey].map((name) => ({ AttributeName: name, AttributeType: 'S' as const })),
     KeySchema: [
       { AttributeName: partitionKey, KeyType: 'HASH' },
       { AttributeName: sortKey, KeyType: 'RANGE' },
@@ -51,6 +64,14 @@ export function createTableInput(tableName: string) {
           { AttributeName: customerIndex.sortKey, KeyType: 'RANGE' },
         ],
         Projection: { ProjectionType: 'ALL' },
+      },
+      {
+        IndexName: dueDateIndex.name,
+        KeySchema: [
+          { AttributeName: dueDateIndex.partitionKey, KeyType: 'HASH' },
+          { AttributeName: dueDateIndex.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...dueDateIndex.attributes] },
       },
     ],
     StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },

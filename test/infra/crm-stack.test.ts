@@ -1,10 +1,14 @@
 // Assertions on the synthesized CRM stack: the security and reliability settings each construct promises.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { glueColumns } from '#schemas/columns.ts';
 import { BUS_NAME } from '#schemas/events.ts';
 import { entities } from '#schemas/registry.ts';
 import { TABLE_DESIGN } from '#lib/table/design.ts';
+import { loadAutomationConfig } from '#lib/rules/config.ts';
 import { lakeTableName } from '../../infra/constructs/lake-table-input.ts';
 import { buildTestApp, logicalId } from './crm-app-fixture.ts';
 
@@ -20,7 +24,7 @@ const sslDeny = Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:Sec
 describe('DynamoDB table', () => {
   const table = resource(stack.table.table);
 
-  it('uses the single-table keys and the byCustomer index from lib/table/design.ts', () => {
+  it('uses the single-table keys and the byCustomer and byDueDate indexes from lib/table/design.ts', () => {
     expect(table.Properties.KeySchema).toEqual([
       { AttributeName: TABLE_DESIGN.partitionKey, KeyType: 'HASH' },
       { AttributeName: TABLE_DESIGN.sortKey, KeyType: 'RANGE' },
@@ -34,9 +38,17 @@ describe('DynamoDB table', () => {
         ],
         Projection: { ProjectionType: 'ALL' },
       },
+      {
+        IndexName: TABLE_DESIGN.dueDateIndex.name,
+        KeySchema: [
+          { AttributeName: TABLE_DESIGN.dueDateIndex.partitionKey, KeyType: 'HASH' },
+          { AttributeName: TABLE_DESIGN.dueDateIndex.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['table', 'id', 'at'] },
+      },
     ]);
     expect(table.Properties.AttributeDefinitions).toEqual(
-      ['pk', 'sk', 'gsi1pk', 'gsi1sk'].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+      ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
     );
   });
 
@@ -173,7 +185,8 @@ describe('EventBridge', () => {
   });
 
   it('routes S3 Object Created under imports/ from the default bus to the import function, with retries and a DLQ', () => {
-    const rules = ofType('AWS::Events::Rule');
+    // The automation rules sit on the crm bus; this is the one rule on the default bus.
+    const rules = ofType('AWS::Events::Rule').filter(([, r]) => r.Properties.EventBusName === undefined);
     expect(rules).toHaveLength(1);
     const rule = rules[0]![1];
     expect(rule.Properties.EventBusName).toBeUndefined();
@@ -213,7 +226,7 @@ describe('Lambda functions', () => {
   const env = (fn: Parameters<typeof logicalId>[0]) => resource(fn).Properties.Environment.Variables as Record<string, unknown>;
 
   it('run Node.js 22 on ARM64 with tracing, a retained log group and Powertools settings', () => {
-    expect(functions).toHaveLength(3);
+    expect(functions).toHaveLength(4);
     for (const [id, fn] of functions) {
       expect(fn.Properties, id).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -237,7 +250,19 @@ describe('Lambda functions', () => {
       LAKE_PREFIX: 'lake/',
       EVENT_BUS_NAME: bus,
       PSEUDONYM_SECRET_ARN: { Ref: logicalId(stack.pseudonymKey.secret) },
+      TABLE_NAME: table,
     });
+    expect(env(stack.automation.function.function)).toMatchObject({ TABLE_NAME: table, EVENT_BUS_NAME: bus, NOTIFY_TOPIC_ARN: { Ref: logicalId(stack.automation.notifyTopic) } });
+  });
+
+  it('carry the resolved automation rules inside the rules bundle, with no file beside it', () => {
+    const key = String(resource(stack.automation.function.function).Properties.Code.S3Key);
+    const dir = join((stack.node.root as App).outdir, `asset.${key.replace(/\.zip$/, '')}`);
+    expect(readdirSync(dir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+    const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+    // Minified code never quotes object keys: `"id":"<rule>"` is the embedded JSON.
+    for (const r of loadAutomationConfig().rules) expect(code).toContain(`"id":"${r.id}","description":`);
+    expect(code).not.toContain('__CRM_AUTOMATION_CONFIG__');
   });
 
   it('give the import function a KMS-encrypted dead-letter queue for async failures', () => {
@@ -285,12 +310,28 @@ describe('least privilege', () => {
     expect(actionsOf(s3[0]!).every((a) => a.startsWith('s3:Put') || a === 's3:Abort*')).toBe(true);
     expect(s3[0]!.Resource).toEqual({ 'Fn::Join': ['', [getAtt(stack.lake.bucket), '/lake/*']] });
   });
+
+  it('lets the stream function write automation index items only, never records', () => {
+    const role = logicalId(stack.changeStream.function.role);
+    const policies = new Set(ofType('AWS::IAM::Policy').filter(([, p]) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === role)).map(([id]) => id));
+    const writes = statements.filter((s) => policies.has(s.id) && actionsOf(s).some((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a)));
+    expect(writes).toEqual([
+      expect.objectContaining({
+        Action: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Resource: getAtt(stack.table.table),
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DUE#*', 'ANNIVERSARY#*', 'ACTIVITY#*', 'OWNER#*', 'TEAM#*'] } },
+      }),
+    ]);
+  });
 });
 
 describe('queues and alarms', () => {
+  // One dead-letter queue per deployed automation rule and webhook endpoint, plus the rules function's own.
+  const automationQueues = stack.automation.eventRules.size + stack.automation.schedules.size + stack.automation.webhooks.size + 1;
+
   it('encrypt every queue with the messaging key and deny plain HTTP', () => {
     const queues = ofType('AWS::SQS::Queue');
-    expect(queues).toHaveLength(3);
+    expect(queues).toHaveLength(3 + automationQueues);
     for (const [id, q] of queues) {
       expect(q.Properties.KmsMasterKeyId, id).toEqual(getAtt(stack.node.findChild('MessagingKey')));
       template.hasResourceProperties('AWS::SQS::QueuePolicy', { Queues: [{ Ref: id }], PolicyDocument: { Statement: Match.arrayWith([sslDeny]) } });
@@ -307,8 +348,8 @@ describe('queues and alarms', () => {
   it('watch dead letters, function errors, stream lag and lost events', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     const count = (metric: string) => alarms.filter((a) => a.MetricName === metric).length;
-    expect(count('ApproximateNumberOfMessagesVisible')).toBe(3);
-    expect(count('Errors')).toBe(3);
+    expect(count('ApproximateNumberOfMessagesVisible')).toBe(3 + automationQueues);
+    expect(count('Errors')).toBe(4);
     expect(count('IteratorAge')).toBe(1);
     expect(count('PutEventsFailedEntriesCount')).toBe(1);
     expect(count('FailedInvocations')).toBe(1);
@@ -321,7 +362,7 @@ describe('queues and alarms', () => {
 describe('outputs', () => {
   it('expose what operators and the CLI need', () => {
     expect(Object.keys(template.toJSON().Outputs)).toEqual(
-      expect.arrayContaining(['ApiUrl', 'TableName', 'LakeBucketName', 'ImportBucketName', 'EventBusName', 'AthenaWorkGroup', 'GlueDatabase']),
+      expect.arrayContaining(['ApiUrl', 'TableName', 'LakeBucketName', 'ImportBucketName', 'EventBusName', 'AthenaWorkGroup', 'GlueDatabase', 'NotifyTopicArn']),
     );
   });
 });

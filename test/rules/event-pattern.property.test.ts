@@ -1,10 +1,10 @@
 // Properties of the pattern building blocks over arbitrary inputs.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { testEventPattern } from '#functions/rules/event-pattern.ts';
-import { matchesWildcard, parseWildcard } from '#functions/rules/wildcard.ts';
-import { toMicros } from '#functions/rules/numeric.ts';
-import { inIpRange, parseCidr, parseIp } from '#functions/rules/cidr.ts';
+import { testEventPattern } from '#lib/event-pattern/event-pattern.ts';
+import { matchesWildcard, parseWildcard } from '#lib/event-pattern/wildcard.ts';
+import { toMicros } from '#lib/event-pattern/numeric.ts';
+import { inIpRange, parseCidr, parseIp } from '#lib/event-pattern/cidr.ts';
 
 const runs = { numRuns: 300, seed: 20260611 };
 const leaf = fc.oneof(fc.string(), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null));

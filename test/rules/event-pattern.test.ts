@@ -1,7 +1,7 @@
 // EventBridge semantics the conformance file does not pin down, from the AWS "Amazon EventBridge
 // event patterns" documentation and the aws/event-ruler README and sources.
 import { describe, expect, it } from 'vitest';
-import { compilePattern, matches, testEventPattern, validatePattern } from '#functions/rules/event-pattern.ts';
+import { compilePattern, matches, testEventPattern, validatePattern } from '#lib/event-pattern/event-pattern.ts';
 
 const t = testEventPattern;
 const errorOf = (pattern: unknown) => {

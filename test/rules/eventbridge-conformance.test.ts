@@ -1,7 +1,7 @@
 // Every case of the LocalStack event-pattern templates gives the outcome Amazon EventBridge gave.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { testEventPattern, type PatternTestResult } from '#functions/rules/event-pattern.ts';
+import { testEventPattern, type PatternTestResult } from '#lib/event-pattern/event-pattern.ts';
 
 interface ConformanceCase {
   name: string;

@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { crm, tempDir } from '../integration/cli-helpers.ts';
 
 const conformanceFile = fileURLToPath(new URL('../fixtures/eventbridge-patterns.json', import.meta.url));
@@ -47,5 +47,37 @@ describe('crm rules test', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(message);
+  });
+});
+
+describe('crm rules validate / list', () => {
+  const write = (content: unknown) => {
+    const file = join(tempDir('crm-automation-'), 'crm.automation.json');
+    writeFileSync(file, JSON.stringify(content));
+    return file;
+  };
+
+  it('exits 0 for a valid configuration and 2 naming rule, field and reason for an invalid one', async () => {
+    const ok = await crm('rules', 'validate', write({ builtIns: { 'payment-overdue': { params: { graceDays: 5 } } } }));
+    expect(ok.code).toBe(0);
+    expect(ok.json()).toMatchObject({ valid: true });
+
+    const bad = write({
+      rules: [{ id: 'typo-rule', description: 'd', enabled: true, trigger: { type: 'event', pattern: { 'detail-type': ['OrderShiped'] } }, actions: [{ type: 'create_task', taskType: 'call', title: 't' }] }],
+      builtIns: { 'payment-overdue': { params: { graceDays: 'soon' } } },
+    });
+    const run = await crm('rules', 'validate', bad);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^rule typo-rule: trigger\.pattern\.detail-type\.0: "OrderShiped" is not a detail type of the event catalogue/m);
+    expect(run.stderr).toMatch(/^rule payment-overdue: params\.graceDays: /m);
+  });
+
+  it('makes every local command that loads rules fail with the same message', async () => {
+    const bad = write({ rules: [{ id: 'Bad Id', description: 'd', enabled: true, trigger: { type: 'schedule', expression: 'daily', timezone: 'UTC' }, actions: [] }] });
+    vi.stubEnv('CRM_AUTOMATION_CONFIG', bad);
+    const run = await crm('rules', 'list', '--dir', tempDir('crm-state-')).finally(() => vi.unstubAllEnvs());
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('rule Bad Id: trigger.expression: must be cron(<6 fields>) or rate(<n> minutes|hours|days)');
+    expect(run.stderr).toContain('rule Bad Id: id: must be kebab-case');
   });
 });

@@ -1,8 +1,8 @@
 // The complexity measure reproduces event-ruler's MachineComplexityEvaluatorTest figures (there the
 // patterns carry no quotes; with EventBridge's quotes only the lone "*" differs) and EventBridge's verdicts.
 import { describe, expect, it } from 'vitest';
-import { MAX_WILDCARD_COMPLEXITY, wildcardComplexity } from '#functions/rules/wildcard-complexity.ts';
-import { parseWildcard } from '#functions/rules/wildcard.ts';
+import { MAX_WILDCARD_COMPLEXITY, wildcardComplexity } from '#lib/event-pattern/wildcard-complexity.ts';
+import { parseWildcard } from '#lib/event-pattern/wildcard.ts';
 
 const complexity = (...patterns: string[]) => wildcardComplexity(patterns.map(parseWildcard), 1000);
 

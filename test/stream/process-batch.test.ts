@@ -3,7 +3,7 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
@@ -14,11 +14,26 @@ import { EventBridgeBus } from '#lib/bus/eventbridge-bus.ts';
 import { LocalBus } from '#lib/bus/local-bus.ts';
 import { FsObjectStore } from '#lib/store/fs-object-store.ts';
 import { openLocalQueryEngine } from '#lib/query/duckdb-engine.ts';
+import { startDynamoDbLocal, type DynamoDbLocal } from '#local/dynamodb/emulator.ts';
+import { ensureTable } from '#local/dynamodb/table.ts';
+import type { IndexTarget } from '#functions/stream/automation-index-ops.ts';
 import { streamEvent, streamRecord } from './stream-fixture.ts';
 
 const hash = keyedHasher('0123456789abcdef0123456789abcdef');
 const eb = mockClient(EventBridgeClient);
 afterEach(() => eb.reset());
+
+// The automation index lives in the CRM table: a real DynamoDB Local table.
+let ddb: DynamoDbLocal;
+let index: IndexTarget;
+beforeAll(async () => {
+  ddb = await startDynamoDbLocal({ dir: mkdtempSync(join(tmpdir(), 'crm-stream-ddb-')) });
+  await ensureTable(ddb.client, 'crm');
+  index = { client: ddb.client, tableName: 'crm' };
+});
+afterAll(async () => {
+  await ddb?.stop();
+});
 
 const customer = { id: 'c1', updatedAt: '2026-01-01T00:00:00.000Z', kind: 'person', firstName: 'Ann', lastName: 'Lee', email: 'ann@example.com', phone: '+49 30 123456', birthday: '1990-05-01', street: 'Main St 1', city: 'Berlin', country: 'DE', tier: 'gold', status: 'active', source: 'web', marketingConsent: true, createdAt: '2025-12-01T00:00:00.000Z' };
 const opp = (stage: string, updatedAt: string) => ({ id: 'op1', updatedAt, customerId: 'c1', name: 'Deal', stage, amount: 1000, currency: 'EUR', probability: 0.5, expectedCloseDate: '2026-03-01', ownerId: 'rep-01', createdAt: '2026-01-01T00:00:00.000Z' });
@@ -27,7 +42,7 @@ describe('stream batch -> lake and bus', () => {
   it('writes pseudonymous Parquet that the query views read, and publishes domain events', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'crm-stream-'));
     const bus = new LocalBus(dir);
-    const deps = { lake: new FsObjectStore(join(dir, 'lake')), bus, hash, lakePrefix: '' };
+    const deps = { lake: new FsObjectStore(join(dir, 'lake')), bus, hash, lakePrefix: '', index };
     const event = streamEvent([
       streamRecord(entities.customer, 1, customer),
       streamRecord(entities.opportunity, 2, opp('proposal', '2026-01-02T00:00:00.000Z')),
@@ -76,7 +91,7 @@ describe('stream batch -> lake and bus', () => {
     const order = (id: string) => ({ id, updatedAt: '2026-01-01T00:00:00.000Z', customerId: 'c1', orderedAt: '2026-01-01T00:00:00.000Z', status: 'placed', channel: 'web', currency: 'EUR', lineItems: [{ sku: 'A', quantity: 1, unitPrice: 5 }], itemCount: 1, subtotal: 5, discount: 0, tax: 0, total: 5 });
     const event = streamEvent([streamRecord(entities.order, 1, order('o1')), streamRecord(entities.order, 2, order('o2')), streamRecord(entities.order, 3, order('o3'))]);
 
-    const res = await processStreamBatch({ lake: new FsObjectStore(join(dir, 'lake')), bus, hash }, event);
+    const res = await processStreamBatch({ lake: new FsObjectStore(join(dir, 'lake')), bus, hash, index }, event);
 
     expect(res.batchItemFailures).toEqual([{ itemIdentifier: '1002' }]);
     expect(eb).toHaveReceivedCommandTimes(PutEventsCommand, 3);
@@ -89,14 +104,14 @@ describe('stream batch -> lake and bus', () => {
   it('lets a lake write failure fail the whole batch (Lambda bisects and retries it)', async () => {
     const failing = { put: async () => { throw new Error('disk full'); }, get: async () => undefined, getStream: async () => { throw new Error('x'); }, list: async function* () {} };
     const bus = new LocalBus(mkdtempSync(join(tmpdir(), 'crm-stream-')));
-    await expect(processStreamBatch({ lake: failing as never, bus, hash }, streamEvent([streamRecord(entities.customer, 1, customer)]))).rejects.toThrow('disk full');
+    await expect(processStreamBatch({ lake: failing as never, bus, hash, index }, streamEvent([streamRecord(entities.customer, 1, customer)]))).rejects.toThrow('disk full');
   });
 
   it('ignores identity and alias items', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'crm-stream-'));
     const rec = streamRecord(entities.customer, 1, customer);
     rec.dynamodb!.NewImage!.sk = { S: 'IDENTITY' };
-    const res = await processStreamBatch({ lake: new FsObjectStore(join(dir, 'lake')), bus: new LocalBus(dir), hash }, streamEvent([rec]));
+    const res = await processStreamBatch({ lake: new FsObjectStore(join(dir, 'lake')), bus: new LocalBus(dir), hash, index }, streamEvent([rec]));
     expect(res.batchItemFailures).toEqual([]);
     expect(() => readdirSync(join(dir, 'lake'))).toThrow();
   });
