@@ -56,7 +56,7 @@ export class CrmStack extends Stack {
     this.workgroup = new AnalyticsWorkgroup(this, 'Analytics', { name: `crm-${stage}`, resultsBucket: this.lake.bucket, resultsKey: this.lake.encryptionKey });
 
     this.ingestApi = new IngestApi(this, 'IngestApi', { table: this.table.table, eventBus: this.bus.eventBus, alarmAction });
-    this.erasure = new Erasure(this, 'Erasure', { table: this.table.table, lakeBucket: this.lake.bucket, lakePrefix: LAKE_PREFIX, eventBus: this.bus.eventBus, httpApi: this.ingestApi.api, alarmAction });
+    this.erasure = new Erasure(this, 'Erasure', { table: this.table.table, lakeBucket: this.lake.bucket, lakePrefix: LAKE_PREFIX, eventBus: this.bus.eventBus, httpApi: this.ingestApi.api, messagingKey, alarmAction });
     this.importPipeline = new ImportPipeline(this, 'Import', {
       bucket: this.imports.bucket,
       table: this.table.table,

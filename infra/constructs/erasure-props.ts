@@ -1,3 +1,4 @@
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
@@ -20,4 +21,9 @@ export interface ErasureProps {
    * @default - alarms without actions
    */
   readonly alarmAction?: IAlarmAction;
+  /**
+   * Key encrypting the delivery dead-letter queue (EventBridge needs key-policy access to it).
+   * @default - a new customer-managed key
+   */
+  readonly messagingKey?: IKey;
 }

@@ -14,6 +14,7 @@ import { TABLE_DESIGN } from '#lib/table/design.ts';
 import { ERASURE_REQUESTED, PRIVACY_EVENT_SOURCE } from '#functions/erasure/erasure-request.ts';
 import { acknowledgeGrantActions, acknowledgeResourceWildcard, nagArn } from '../nag/grant-wildcards.ts';
 import { CrmFunction } from './crm-function.ts';
+import { DeadLetterQueue } from './dead-letter-queue.ts';
 import type { ErasureProps } from './erasure-props.ts';
 
 export const ERASE_ROUTE_PATH = '/v1/customers/{id}';
@@ -24,6 +25,8 @@ export class Erasure extends Construct {
   /** The role operators assume to erase a customer (the only principal granted the route). */
   readonly operatorRole: Role;
   readonly rule: Rule;
+  /** Erasure requests EventBridge could not deliver to the function: alarmed, never silent. */
+  readonly deliveryDeadLetterQueue: DeadLetterQueue;
 
   constructor(scope: Construct, id: string, props: ErasureProps) {
     super(scope, id);
@@ -43,6 +46,9 @@ export class Erasure extends Construct {
         EVENT_BUS_NAME: props.eventBus.eventBusName,
         OPERATOR_ROLE_ARN: this.operatorRole.roleArn,
       },
+      // EventBridge invokes asynchronously: a request that fails every retry lands in the function's alarmed DLQ.
+      deadLetterQueue: true,
+      ...(props.messagingKey ? { messagingKey: props.messagingKey } : {}),
       ...(props.alarmAction ? { alarmAction: props.alarmAction } : {}),
     });
     // Exactly the calls erase-customer.ts makes (reads, the collection query, puts, deletes, in-place strips).
@@ -70,11 +76,16 @@ export class Erasure extends Construct {
       'Invoke on the one erasure route: any stage of this API, any customer id (the id is the request, not known in advance).',
     );
 
+    this.deliveryDeadLetterQueue = new DeadLetterQueue(this, 'DeliveryDeadLetterQueue', {
+      purpose: 'erasure requests EventBridge could not deliver to the erasure function',
+      ...(props.messagingKey ? { encryptionKey: props.messagingKey } : {}),
+      ...(props.alarmAction ? { alarmAction: props.alarmAction } : {}),
+    });
     this.rule = new Rule(this, 'ErasureRequested', {
       eventBus: props.eventBus,
       description: 'Erasure requests from other systems (e.g. consent management)',
       eventPattern: { source: [PRIVACY_EVENT_SOURCE], detailType: [ERASURE_REQUESTED] },
-      targets: [new LambdaFunction(this.function.function, { retryAttempts: 4, maxEventAge: Duration.hours(2) })],
+      targets: [new LambdaFunction(this.function.function, { retryAttempts: 4, maxEventAge: Duration.hours(2), deadLetterQueue: this.deliveryDeadLetterQueue.queue })],
     });
   }
 }

@@ -209,7 +209,8 @@ describe('HTTP API', () => {
   it('routes POST /v1/{entity} to the ingest function with IAM authorization', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /v1/{entity}', AuthorizationType: 'AWS_IAM' });
     template.hasResourceProperties('AWS::ApiGatewayV2::Integration', { IntegrationType: 'AWS_PROXY', IntegrationUri: getAtt(stack.ingestApi.function.function) });
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'DELETE /v1/customers/{id}', AuthorizationType: 'AWS_IAM' });
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 2);
   });
 
   it('logs access as JSON and throttles the default stage', () => {
@@ -226,7 +227,8 @@ describe('Lambda functions', () => {
   const env = (fn: Parameters<typeof logicalId>[0]) => resource(fn).Properties.Environment.Variables as Record<string, unknown>;
 
   it('run Node.js 22 on ARM64 with tracing, a retained log group and Powertools settings', () => {
-    expect(functions).toHaveLength(4);
+    // ingest, import, stream, rules, erasure
+    expect(functions).toHaveLength(5);
     for (const [id, fn] of functions) {
       expect(fn.Properties, id).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -326,12 +328,14 @@ describe('least privilege', () => {
 });
 
 describe('queues and alarms', () => {
-  // One dead-letter queue per deployed automation rule and webhook endpoint, plus the rules function's own.
+  // One dead-letter queue per deployed automation rule and webhook endpoint, plus the rules function's own;
+  // the erasure function's own and its rule's delivery queue.
   const automationQueues = stack.automation.eventRules.size + stack.automation.schedules.size + stack.automation.webhooks.size + 1;
+  const erasureQueues = 2;
 
   it('encrypt every queue with the messaging key and deny plain HTTP', () => {
     const queues = ofType('AWS::SQS::Queue');
-    expect(queues).toHaveLength(3 + automationQueues);
+    expect(queues).toHaveLength(3 + automationQueues + erasureQueues);
     for (const [id, q] of queues) {
       expect(q.Properties.KmsMasterKeyId, id).toEqual(getAtt(stack.node.findChild('MessagingKey')));
       template.hasResourceProperties('AWS::SQS::QueuePolicy', { Queues: [{ Ref: id }], PolicyDocument: { Statement: Match.arrayWith([sslDeny]) } });
@@ -348,8 +352,8 @@ describe('queues and alarms', () => {
   it('watch dead letters, function errors, stream lag and lost events', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     const count = (metric: string) => alarms.filter((a) => a.MetricName === metric).length;
-    expect(count('ApproximateNumberOfMessagesVisible')).toBe(3 + automationQueues);
-    expect(count('Errors')).toBe(4);
+    expect(count('ApproximateNumberOfMessagesVisible')).toBe(3 + automationQueues + erasureQueues);
+    expect(count('Errors')).toBe(5);
     expect(count('IteratorAge')).toBe(1);
     expect(count('PutEventsFailedEntriesCount')).toBe(1);
     expect(count('FailedInvocations')).toBe(1);

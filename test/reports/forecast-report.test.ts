@@ -76,6 +76,6 @@ describe('forecast report', () => {
     expect(headlines.find((h) => h.key === 'ets_backtest_mase')!.value).toBe(produced.forecast_backtest!.rows[0]!.mase);
     const html = renderDashboard({ definition: forecast, summary: buildSummary(forecast, AS_OF, all, headlines), tables: all });
     expect(html).toContain('Monthly revenue: forecast with 80% and 95% intervals');
-    expect((html.match(/<svg/g) ?? []).length).toBeGreaterThanOrEqual(4);
+    expect((html.match(/data-chart=/g) ?? []).length).toBeGreaterThanOrEqual(4);
   });
 });

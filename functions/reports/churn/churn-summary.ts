@@ -69,6 +69,9 @@ export function churnHeadlines(context: ReportContext): Headline[] {
   ];
 }
 
+/** EventBridge numeric matching reads at most six decimal places: a longer value never matches a rule's range. */
+const forNumericMatching = (v: number) => Math.round(v * 1e6) / 1e6;
+
 /** ChurnRiskDetected for customers who crossed the threshold since the previous run (all at risk on the first run). */
 export function churnEvents(context: ReportContext): BusEvent[] {
   return rowsOf(context, 'customer_scores')
@@ -76,6 +79,6 @@ export function churnEvents(context: ReportContext): BusEvent[] {
     .map((r) => ({
       source: REPORT_EVENT_SOURCE,
       detailType: 'ChurnRiskDetected',
-      detail: { customerId: String(r.customer_id), churnRisk: num(r.churn_risk), valueAtRisk: num(r.value_at_risk), currency: String(r.currency), asOf: context.asOf },
+      detail: { customerId: String(r.customer_id), churnRisk: forNumericMatching(num(r.churn_risk)), valueAtRisk: forNumericMatching(num(r.value_at_risk)), currency: String(r.currency), asOf: context.asOf },
     }));
 }
