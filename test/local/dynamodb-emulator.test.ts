@@ -176,7 +176,7 @@ describe('startDynamoDbLocal', () => {
 });
 
 describe('ensureTable', () => {
-  it('creates the single table once, with the customer index and the stream', async () => {
+  it('creates the single table once, with the customer and due-date indexes and the stream', async () => {
     // Prepare
     const emulator = await start(tempDir());
 
@@ -198,6 +198,12 @@ describe('ensureTable', () => {
         IndexStatus: 'ACTIVE',
         KeySchema: [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }],
         Projection: { ProjectionType: 'ALL' },
+      }),
+      expect.objectContaining({
+        IndexName: 'byDueDate',
+        IndexStatus: 'ACTIVE',
+        KeySchema: [{ AttributeName: 'gsi2pk', KeyType: 'HASH' }, { AttributeName: 'gsi2sk', KeyType: 'RANGE' }],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['table', 'id', 'at'] },
       }),
     ]);
   });

@@ -123,7 +123,11 @@ const PROBE = String.raw`window.__probe = {
 
 const checkCharts = (page: Page) => page.evaluate('window.__probe.charts()') as Promise<ChartCheck[]>;
 
-describe.each([...reportNames])('dashboard of %s in chromium', (report) => {
+// The fixture is the demo data set written straight into the lake: no rules ran, so the automation report's
+// tables (automation_runs, tasks) are empty there and it has no marks to draw; every other report is opened.
+const drawnReports = reportNames.filter((r) => r !== 'automation');
+
+describe.each(drawnReports)('dashboard of %s in chromium', (report) => {
   let page: Page;
   let errors: string[];
   let requests: string[];
