@@ -3,20 +3,12 @@
 import { ATTRIBUTION_MODELS } from '#functions/reports/models/attribution/paths.ts';
 import { attribute } from '#functions/reports/models/attribution/attribute.ts';
 import { parsePathFile } from '#functions/reports/models/attribution/path-file.ts';
+import { mulberry32 } from '#lib/random/mulberry32.ts';
 
 const CHANNELS = ['email', 'search', 'social', 'display', 'sms', 'referral', 'direct_mail', 'events'];
 
-/** mulberry32: a small seeded generator, so the file is the same on every run. */
-function seeded(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The same path file on every run. */
+const seeded = mulberry32;
 
 export function pathFileText(paths = 100_000, seed = 7): string {
   const random = seeded(seed);

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { fitBgNbd } from '#functions/reports/models/bgnbd.ts';
 import { fitGammaGamma, type SpendHistory } from '#functions/reports/models/gamma-gamma.ts';
 import { compressHistories, type PurchaseHistory } from '#functions/reports/models/sufficient-statistics.ts';
+import { mulberry32 } from '#lib/random/mulberry32.ts';
 
 /** The CDNOW estimates (weeks) as the truth to simulate from. */
 export const TRUE_BGNBD = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
@@ -33,16 +34,7 @@ export interface ChurnFitBench {
   truth: { bgnbd: typeof TRUE_BGNBD; gammaGamma: typeof TRUE_GAMMA_GAMMA };
 }
 
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = mulberry32;
 
 function normal(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());

@@ -9,6 +9,7 @@ import { ORDER_CHANNELS } from '#schemas/entities.ts';
 import { entities } from '#schemas/registry.ts';
 import { encodeParquet, type LakeRow } from '#lib/lake/parquet.ts';
 import { openLocalQueryEngine } from '#lib/query/duckdb-engine.ts';
+import { mulberry32 } from '#lib/random/mulberry32.ts';
 
 export interface ParquetWriteBench {
   rows: number;
@@ -41,17 +42,8 @@ const STATUSES = ['placed', 'paid', 'shipped', 'delivered', 'cancelled', 'return
 const START = Date.UTC(2023, 0, 1);
 const SPAN_MS = 2 * 365 * 86_400_000;
 
-/** Deterministic generator (mulberry32) so runs are comparable. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic generator so runs are comparable. */
+const random = mulberry32;
 
 /** Order lake rows `from` .. `from + count - 1`; every tenth row updates an earlier order. */
 export function generateOrderRows(from: number, count: number, seed = 1): LakeRow[] {

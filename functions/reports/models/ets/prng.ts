@@ -1,16 +1,8 @@
 // A seeded pseudo-random generator (mulberry32) and standard normal draws (Box–Muller), so
 // simulated prediction intervals are reproducible run to run.
+import { mulberry32 } from '#lib/random/mulberry32.ts';
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 export function normalSampler(seed: number): () => number {
   const uniform = mulberry32(seed);
