@@ -10,14 +10,14 @@ import {
   BatchGetItemCommand,
   DeleteItemCommand,
   PutItemCommand,
-  QueryCommand,
   UpdateItemCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { fieldColumns } from '#schemas/columns.ts';
+import { queryCustomerCollection } from '#lib/table/customer-collection.ts';
 import { entities, findEntity, type AnyEntity } from '#schemas/registry.ts';
-import { aliasKey, customerCollectionKey, erasureAuditKey, identityKey, recordKey, TABLE_DESIGN, tombstoneKey } from '#lib/table/design.ts';
+import { aliasKey, erasureAuditKey, identityKey, recordKey, TABLE_DESIGN, tombstoneKey } from '#lib/table/design.ts';
 import { identityValue } from '#functions/ingest/version.ts';
 
 type Item = Record<string, unknown>;
@@ -78,7 +78,7 @@ export async function eraseCustomer(client: DynamoDBClient, tableName: string, r
 
   // Everything indexed under the customer or an id merged into it.
   const customerIds = [customerId, ...((customer.mergedIds as string[] | undefined) ?? [])];
-  const collection = (await Promise.all(customerIds.map((id) => queryCollection(client, tableName, id)))).flat();
+  const collection = (await Promise.all(customerIds.map((id) => queryCustomerCollection(client, tableName, id)))).flat();
   const persons = [customer, ...collection.filter((i) => i.sk === TABLE_DESIGN.recordSortKey && PERSON_TABLES.has(tableOf(i)) && !(tableOf(i) === customers && i.id === customerId))];
   const kept = collection.filter((i) => i.sk === TABLE_DESIGN.recordSortKey && !PERSON_TABLES.has(tableOf(i)));
 
@@ -186,25 +186,6 @@ async function batchGet(client: DynamoDBClient, tableName: string, keys: Key[]):
   return out;
 }
 
-async function queryCollection(client: DynamoDBClient, tableName: string, customerId: string): Promise<Item[]> {
-  const out: Item[] = [];
-  let start: Record<string, never> | undefined;
-  do {
-    const res = await client.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: TABLE_DESIGN.customerIndex.name,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': TABLE_DESIGN.customerIndex.partitionKey },
-        ExpressionAttributeValues: { ':pk': { S: customerCollectionKey(customerId) } },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of res.Items ?? []) out.push(unmarshall(item));
-    start = res.LastEvaluatedKey as typeof start;
-  } while (start);
-  return out;
-}
 
 async function inChunks<T>(items: T[], size: number, fn: (item: T) => Promise<void>) {
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));

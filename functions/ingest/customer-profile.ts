@@ -1,10 +1,11 @@
 // The customer 360 view: one Query on the customer's item collection in the byCustomer index,
 // folded into a profile with value, activity and open items.
-import { GetItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { aliasKey, customerCollectionKey, TABLE_DESIGN } from '#lib/table/design.ts';
+import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { aliasKey, TABLE_DESIGN } from '#lib/table/design.ts';
 import { entities, findEntity } from '#schemas/registry.ts';
 import { fieldColumns } from '#schemas/columns.ts';
+import { queryCustomerCollection } from '#lib/table/customer-collection.ts';
 
 type Rec = Record<string, unknown>;
 
@@ -33,11 +34,11 @@ export async function resolveCustomerId(client: DynamoDBClient, tableName: strin
  */
 export async function loadCustomerItems(client: DynamoDBClient, tableName: string, customerId: string): Promise<Map<string, Rec[]>> {
   const byEntity = new Map<string, Rec[]>();
-  const own = await queryCollection(client, tableName, customerId);
+  const own = await queryCustomerCollection(client, tableName, customerId);
   const customerItem = own.find((i) => i.entity === entities.customer.name && i.sk === TABLE_DESIGN.recordSortKey && i.id === customerId);
   const mergedIds = (customerItem?.mergedIds as string[] | undefined) ?? [];
   const merged = new Set(mergedIds);
-  const items = [...own, ...(await Promise.all(mergedIds.map((id) => queryCollection(client, tableName, id)))).flat()];
+  const items = [...own, ...(await Promise.all(mergedIds.map((id) => queryCustomerCollection(client, tableName, id)))).flat()];
   for (const item of items) {
     const entity = String(item.entity);
     const data = inSchemaOrder(entity, item[TABLE_DESIGN.dataAttribute] as Rec);
@@ -50,25 +51,6 @@ export async function loadCustomerItems(client: DynamoDBClient, tableName: strin
   return byEntity;
 }
 
-async function queryCollection(client: DynamoDBClient, tableName: string, customerId: string): Promise<Rec[]> {
-  const out: Rec[] = [];
-  let start: Record<string, never> | undefined;
-  do {
-    const res = await client.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: TABLE_DESIGN.customerIndex.name,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': TABLE_DESIGN.customerIndex.partitionKey },
-        ExpressionAttributeValues: { ':pk': { S: customerCollectionKey(customerId) } },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of res.Items ?? []) out.push(unmarshall(item));
-    start = res.LastEvaluatedKey as typeof start;
-  } while (start);
-  return out;
-}
 
 /** DynamoDB maps come back in no particular order; show fields in the order the schema declares them. */
 function inSchemaOrder(entityName: string, record: Rec): Rec {
