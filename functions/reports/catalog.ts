@@ -7,8 +7,9 @@ import { salesOverview } from './sales_overview/report.ts';
 import { forecast } from './forecast/report.ts';
 import { marketingRoi } from './marketing_roi/report.ts';
 import { pipeline } from './pipeline/report.ts';
+import { salesPerformance } from './sales_performance/report.ts';
 
-export const reports: readonly ReportDefinition[] = [salesOverview, rfm, churn, forecast, pipeline, marketingRoi, automation];
+export const reports: readonly ReportDefinition[] = [salesOverview, rfm, churn, forecast, pipeline, salesPerformance, marketingRoi, automation];
 
 export const reportNames: readonly string[] = reports.map((r) => r.name);
 
