@@ -8,8 +8,9 @@ import { forecast } from './forecast/report.ts';
 import { marketingRoi } from './marketing_roi/report.ts';
 import { pipeline } from './pipeline/report.ts';
 import { salesPerformance } from './sales_performance/report.ts';
+import { service } from './service/report.ts';
 
-export const reports: readonly ReportDefinition[] = [salesOverview, rfm, churn, forecast, pipeline, salesPerformance, marketingRoi, automation];
+export const reports: readonly ReportDefinition[] = [salesOverview, rfm, churn, forecast, pipeline, salesPerformance, service, marketingRoi, automation];
 
 export const reportNames: readonly string[] = reports.map((r) => r.name);
 
