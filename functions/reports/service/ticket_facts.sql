@@ -29,7 +29,7 @@ ticket_history AS (
   FROM versions
   GROUP BY id
 ),
-tickets AS (
+ticket_states AS (
   SELECT
     t.id,
     t.opened_at,
@@ -62,7 +62,7 @@ SELECT
   round(CAST(date_diff('second', t.opened_at, t.period_end) AS DOUBLE) / 3600, 4) AS age_hours,
   COALESCE(h.reopens, 0) AS reopens,
   t.csat
-FROM tickets AS t
+FROM ticket_states AS t
 LEFT JOIN ticket_history AS h ON h.id = t.id
 LEFT JOIN customers_as_of AS c ON c.id = t.customer_id
 WHERE t.opened_at >= t.period_start
