@@ -38,7 +38,8 @@ const DEAL_THEMES = ['Device rollout', 'Workplace refresh', 'Managed devices', '
 
 export function companyAccount(ctx: DemoContext, p: CustomerProfile, leadId: string | undefined): AccountHistory {
   const rng = ctx.rng.fork(`account:${p.id}`);
-  const skill = SALES_REPS.find((r) => r.id === p.ownerId)?.skill ?? 1;
+  const rep = SALES_REPS.find((r) => r.id === p.ownerId);
+  const skill = rep?.skill ?? 1;
   const fx = EUR_RATE[p.market.currency];
   const history: AccountHistory = { opportunities: [], contracts: [], clientUntil: Infinity, annualValue: Math.round(rng.logNormal(1_400_000, 0.7) * fx) };
   let dealSeq = 0;
@@ -56,7 +57,8 @@ export function companyAccount(ctx: DemoContext, p: CustomerProfile, leadId: str
         amount,
         winProbability: Math.min(0.92, Math.max(0.05, winProbability)),
         firstStage,
-        stageDays,
+        stageDays: stageDays * (rep?.pace ?? 1),
+        optimism: rep?.optimism ?? 1,
       },
       ctx.asOf,
     );

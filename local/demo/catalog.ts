@@ -186,14 +186,15 @@ export const PRODUCTS: readonly Product[] = [
 
 /** The sales team: `book` is the share of accounts, `skill` scales win rates (for performance reports). */
 export const SALES_REPS = [
-  { id: 'rep-01', book: 1.3, skill: 1.2 },
-  { id: 'rep-02', book: 1.2, skill: 1.05 },
-  { id: 'rep-03', book: 1.0, skill: 1.0 },
-  { id: 'rep-04', book: 1.0, skill: 0.95 },
-  { id: 'rep-05', book: 0.9, skill: 1.1 },
-  { id: 'rep-06', book: 0.9, skill: 0.85 },
-  { id: 'rep-07', book: 0.8, skill: 1.0 },
-  { id: 'rep-08', book: 0.6, skill: 0.8 },
+  // pace scales the days a rep's deals spend in each stage; optimism the win probability the rep enters.
+  { id: 'rep-01', book: 1.3, skill: 1.2, pace: 0.8, optimism: 1.0 },
+  { id: 'rep-02', book: 1.2, skill: 1.05, pace: 1.0, optimism: 1.4 },
+  { id: 'rep-03', book: 1.0, skill: 1.0, pace: 1.3, optimism: 0.8 },
+  { id: 'rep-04', book: 1.0, skill: 0.95, pace: 1.0, optimism: 1.2 },
+  { id: 'rep-05', book: 0.9, skill: 1.1, pace: 0.7, optimism: 0.9 },
+  { id: 'rep-06', book: 0.9, skill: 0.85, pace: 1.5, optimism: 1.5 },
+  { id: 'rep-07', book: 0.8, skill: 1.0, pace: 1.0, optimism: 1.0 },
+  { id: 'rep-08', book: 0.6, skill: 0.8, pace: 1.2, optimism: 1.3 },
 ] as const;
 
 /** The service desk: `pace` scales response and resolution times. */

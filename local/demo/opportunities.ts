@@ -28,6 +28,8 @@ export interface DealPlan {
   firstStage?: number;
   /** Mean days spent in a stage. */
   stageDays: number;
+  /** The rep's habit: enters the stage's usual probability times this (capped at 0.95). @default 1 */
+  optimism?: number;
 }
 
 export interface DealResult {
@@ -60,7 +62,7 @@ export function simulateDeal(rng: Rng, plan: DealPlan, asOf: number): DealResult
       stage,
       amount: money(amount),
       currency: plan.currency,
-      probability: PROBABILITY[stage],
+      probability: stage.startsWith('closed') ? PROBABILITY[stage] : Math.round(Math.min(0.95, PROBABILITY[stage] * (plan.optimism ?? 1)) * 100) / 100,
       expectedCloseDate: isoDate(stage.startsWith('closed') ? t : expected),
       ownerId: plan.ownerId,
       ...(plan.leadId ? { leadId: plan.leadId } : {}),
@@ -86,7 +88,8 @@ export function simulateDeal(rng: Rng, plan: DealPlan, asOf: number): DealResult
       amount = quote(amount * rng.float(0.9, 1.15));
       emit(stage);
     }
-    if (!advance(plan.stageDays)) return { versions, outcome: 'open', amount };
+    // A deal that is going to be lost stalls first: long stays in a stage foretell a loss.
+    if (!advance(s === lossStage ? plan.stageDays * 1.8 : plan.stageDays)) return { versions, outcome: 'open', amount };
     if (s === lossStage) {
       emit('closed_lost', { closedAt: iso(t), lossReason: rng.pick(LOSS_REASONS) });
       return { versions, outcome: 'lost', closedAt: t, amount };

@@ -53,9 +53,11 @@ export function generateService(ctx: DemoContext, profiles: readonly CustomerPro
     const own = byCustomer.get(p.id) ?? [];
     const seeds = ticketSeeds(ctx, rng, p, own).sort((a, b) => a.openedAt - b.openedAt);
     const customerSurveys: { record: Omit<SurveyRecord, 'id'>; at: number }[] = [];
+    // Reopen decisions draw from their own stream so the rest of the service history stays as it was.
+    const reopenRng = ctx.rng.fork(`reopen:${p.id}`);
     seeds.forEach((s, i) => {
       const { record, rating } = ticketRecord(ctx, rng, p, s, `tkt-${p.id.slice(4)}-${pad(i + 1, 2)}`);
-      tickets.push(record);
+      tickets.push(...reopenedVersions(reopenRng, record), record);
       if (rating) customerSurveys.push({ record: { updatedAt: iso(rating.at), customerId: p.id, kind: 'csat', score: rating.score, ticketId: record.id, respondedAt: iso(rating.at), ...comment(rng, rating.score / 5) }, at: rating.at });
     });
     for (const o of own) {
@@ -132,6 +134,26 @@ function ticketRecord(ctx: DemoContext, rng: Rng, p: CustomerProfile, s: TicketS
     ...(rating ? { csat: rating.score } : {}),
   };
   return rating ? { record, rating } : { record };
+}
+
+/**
+ * Some resolved tickets were resolved once before, reopened by the customer and resolved again: their
+ * earlier versions (resolved, then open again) come before the final record, so tickets_history shows the
+ * reopen. The final record is unchanged; its resolution time now counts from the first opening.
+ */
+function reopenedVersions(rng: Rng, final: TicketRecord): TicketRecord[] {
+  const reopenChance = final.category === 'complaint' || final.category === 'product' ? 0.14 : 0.06;
+  if (!rng.chance(reopenChance) || !final.resolvedAt || !final.firstResponseAt) return [];
+  const answered = Date.parse(final.firstResponseAt);
+  const resolved = Date.parse(final.resolvedAt);
+  if (resolved - answered < 2 * HOUR) return [];
+  const firstResolved = answered + (resolved - answered) * rng.float(0.25, 0.5);
+  const reopenedAt = firstResolved + (resolved - firstResolved) * rng.float(0.2, 0.6);
+  const { csat: _csat, resolvedAt: _resolved, ...open } = final;
+  return [
+    { ...open, status: 'resolved', resolvedAt: iso(firstResolved), updatedAt: iso(firstResolved) },
+    { ...open, status: 'open', updatedAt: iso(reopenedAt) },
+  ];
 }
 
 function comment(rng: Rng, share: number): { comment?: string } {

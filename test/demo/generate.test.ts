@@ -100,11 +100,27 @@ describe('generateDemo: the data model', () => {
     expect(dangling.slice(0, 5)).toEqual([]);
   });
 
-  it('gives each table unique ids, except opportunities which carry versions', () => {
+  it('gives each table unique ids, except opportunities and reopened tickets which carry versions', () => {
     for (const t of Object.keys(data) as DemoTable[]) {
-      if (t === 'opportunities') continue;
+      if (t === 'opportunities' || t === 'tickets') continue;
       const rows = data[t] as { id: string }[];
       expect(new Set(rows.map((r) => r.id)).size, t).toBe(rows.length);
+    }
+  });
+});
+
+describe('generateDemo: ticket reopens', () => {
+  it("gives a reopened ticket versions resolved, open again, then its final state, in time order", () => {
+    const data = generateDemo({ seed: 3, customers: 300 });
+    const byId = new Map<string, (typeof data.tickets)[number][]>();
+    for (const t of data.tickets) byId.set(t.id, [...(byId.get(t.id) ?? []), t]);
+    const reopened = [...byId.values()].filter((v) => v.length > 1);
+    expect(reopened.length).toBeGreaterThan(5);
+    for (const v of reopened) {
+      expect(v.map((x) => x.status).slice(0, 2), v[0]!.id).toEqual(['resolved', 'open']);
+      expect(['resolved', 'closed']).toContain(v[2]!.status);
+      for (let i = 1; i < v.length; i++) expect(v[i]!.updatedAt > v[i - 1]!.updatedAt, v[i]!.id).toBe(true);
+      expect(v[0]!.resolvedAt! < v[2]!.resolvedAt!).toBe(true);
     }
   });
 });
