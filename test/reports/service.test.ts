@@ -145,22 +145,22 @@ describe('service as of 2024-06-30', () => {
     const none = { csat_responses: 0, csat_average: null, csat_satisfied_rate: null };
     const noNps = { nps_responses: 0, promoters: 0, detractors: 0, nps: null };
     expect(tables.survey_scores_by_channel!.rows).toEqual([
-      { month: '2024-05-01', touchpoint: 'order', channel: 'store', ...none, nps_responses: 1, promoters: 0, detractors: 1, nps: -100 },
-      { month: '2024-05-01', touchpoint: 'order', channel: 'web', ...none, nps_responses: 2, promoters: 1, detractors: 0, nps: 50 },
+      { month: '2024-05-01', touchpoint: 'order', channel: 'order/store', ...none, nps_responses: 1, promoters: 0, detractors: 1, nps: -100 },
+      { month: '2024-05-01', touchpoint: 'order', channel: 'order/web', ...none, nps_responses: 2, promoters: 1, detractors: 0, nps: 50 },
       { month: '2024-06-01', touchpoint: 'none', channel: 'none', csat_responses: 1, csat_average: 4, csat_satisfied_rate: 1, ...noNps },
-      { month: '2024-06-01', touchpoint: 'ticket', channel: 'email', csat_responses: 1, csat_average: 5, csat_satisfied_rate: 1, ...noNps },
-      { month: '2024-06-01', touchpoint: 'ticket', channel: 'web_chat', csat_responses: 1, csat_average: 2, csat_satisfied_rate: 0, ...noNps },
+      { month: '2024-06-01', touchpoint: 'ticket', channel: 'ticket/email', csat_responses: 1, csat_average: 5, csat_satisfied_rate: 1, ...noNps },
+      { month: '2024-06-01', touchpoint: 'ticket', channel: 'ticket/web_chat', csat_responses: 1, csat_average: 2, csat_satisfied_rate: 0, ...noNps },
     ]);
   });
 
-  it('survey scores by segment: customer tier and kind', () => {
+  it('survey scores by segment: customer tier', () => {
     const none = { csat_responses: 0, csat_average: null, csat_satisfied_rate: null };
     const noNps = { nps_responses: 0, promoters: 0, detractors: 0, nps: null };
     expect(tables.survey_scores_by_segment!.rows).toEqual([
-      { month: '2024-05-01', customer_tier: 'bronze', customer_kind: 'person', ...none, nps_responses: 2, promoters: 0, detractors: 1, nps: -50 },
-      { month: '2024-05-01', customer_tier: 'gold', customer_kind: 'company', ...none, nps_responses: 1, promoters: 1, detractors: 0, nps: 100 },
-      { month: '2024-06-01', customer_tier: 'bronze', customer_kind: 'person', csat_responses: 1, csat_average: 2, csat_satisfied_rate: 0, ...noNps },
-      { month: '2024-06-01', customer_tier: 'gold', customer_kind: 'company', csat_responses: 2, csat_average: 4.5, csat_satisfied_rate: 1, ...noNps },
+      { month: '2024-05-01', customer_tier: 'bronze', ...none, nps_responses: 2, promoters: 0, detractors: 1, nps: -50 },
+      { month: '2024-05-01', customer_tier: 'gold', ...none, nps_responses: 1, promoters: 1, detractors: 0, nps: 100 },
+      { month: '2024-06-01', customer_tier: 'bronze', csat_responses: 1, csat_average: 2, csat_satisfied_rate: 0, ...noNps },
+      { month: '2024-06-01', customer_tier: 'gold', csat_responses: 2, csat_average: 4.5, csat_satisfied_rate: 1, ...noNps },
     ]);
   });
 

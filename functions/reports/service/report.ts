@@ -52,17 +52,17 @@ export function serviceReport(overrides: Partial<ServiceSettings> = {}): ReportD
       {
         name: 'survey_scores_by_channel',
         title: 'CSAT and NPS by channel',
-        description: 'Survey responses per month and channel (the ticket\'s contact channel, or the order\'s sales channel): CSAT mean and share satisfied, NPS promoters, detractors and score.',
+        description: 'Survey responses per month and channel (ticket/<contact channel> for a survey about a ticket, order/<sales channel> for one about an order): CSAT mean and share satisfied, NPS promoters, detractors and score.',
         formats: SURVEY_FORMATS,
         charts: [
-          { type: 'line', title: 'NPS by sales channel (order surveys)', x: 'month', y: 'nps', series: 'channel', format: 'number' },
+          { type: 'line', title: 'NPS by channel', x: 'month', y: 'nps', series: 'channel', format: 'number' },
           { type: 'line', title: 'CSAT share satisfied by channel', x: 'month', y: 'csat_satisfied_rate', series: 'channel', format: 'ratio' },
         ],
       },
       {
         name: 'survey_scores_by_segment',
         title: 'CSAT and NPS by customer segment',
-        description: 'Survey responses per month, customer tier and kind: as by channel.',
+        description: 'Survey responses per month and customer tier: as by channel.',
         formats: SURVEY_FORMATS,
         charts: [{ type: 'line', title: 'NPS by customer tier', x: 'month', y: 'nps', series: 'customer_tier', format: 'number' }],
       },

@@ -1,6 +1,6 @@
 -- CSAT and NPS by month of response and channel over the 12 months up to the as-of date. The channel is
 -- the ticket's contact channel for a survey about a ticket, the order's sales channel for one about an
--- order (touchpoint says which), else 'none'. CSAT (1-5): responses, mean score and the share satisfied
+-- order, prefixed with the touchpoint ('ticket/phone', 'order/phone', 'none'). CSAT (1-5): responses, mean score and the share satisfied
 -- (4 or 5); NPS (0-10): promoters (9-10), detractors (0-6) and NPS = 100 × (promoters − detractors) / responses.
 WITH bounds AS (
   SELECT
@@ -11,7 +11,7 @@ responses AS (
   SELECT
     CAST(date_trunc('month', s.responded_at) AS DATE) AS month,
     CASE WHEN s.ticket_id IS NOT NULL THEN 'ticket' WHEN s.order_id IS NOT NULL THEN 'order' ELSE 'none' END AS touchpoint,
-    COALESCE(t.channel, o.channel, 'none') AS channel,
+    CASE WHEN t.channel IS NOT NULL THEN concat('ticket/', t.channel) WHEN o.channel IS NOT NULL THEN concat('order/', o.channel) ELSE 'none' END AS channel,
     s.kind,
     s.score
   FROM survey_responses_as_of AS s

@@ -1,5 +1,5 @@
 -- CSAT and NPS by month of response and the customer's segment (tier: bronze, silver, gold, platinum)
--- and kind (person, company) over the 12 months up to the as-of date; measures as in survey_scores_by_channel.
+-- over the 12 months up to the as-of date; measures as in survey_scores_by_channel.
 WITH bounds AS (
   SELECT
     CAST(date_add('day', 1, :as_of) AS TIMESTAMP) AS period_end,
@@ -9,7 +9,6 @@ responses AS (
   SELECT
     CAST(date_trunc('month', s.responded_at) AS DATE) AS month,
     COALESCE(c.tier, 'unknown') AS customer_tier,
-    COALESCE(c.kind, 'unknown') AS customer_kind,
     s.kind,
     s.score
   FROM survey_responses_as_of AS s
@@ -21,7 +20,6 @@ responses AS (
 SELECT
   month,
   customer_tier,
-  customer_kind,
   count(*) FILTER (WHERE kind = 'csat') AS csat_responses,
   round(avg(CAST(score AS DOUBLE)) FILTER (WHERE kind = 'csat'), 4) AS csat_average,
   CAST(count(*) FILTER (WHERE kind = 'csat' AND score >= 4) AS DOUBLE) / NULLIF(count(*) FILTER (WHERE kind = 'csat'), 0) AS csat_satisfied_rate,
@@ -30,5 +28,5 @@ SELECT
   count(*) FILTER (WHERE kind = 'nps' AND score <= 6) AS detractors,
   100 * CAST(count(*) FILTER (WHERE kind = 'nps' AND score >= 9) - count(*) FILTER (WHERE kind = 'nps' AND score <= 6) AS DOUBLE) / NULLIF(count(*) FILTER (WHERE kind = 'nps'), 0) AS nps
 FROM responses
-GROUP BY month, customer_tier, customer_kind
-ORDER BY month, customer_tier, customer_kind
+GROUP BY month, customer_tier
+ORDER BY month, customer_tier
