@@ -62,7 +62,7 @@ export function pipelineReport(overrides: Partial<PipelineSettings> = {}): Repor
         title: 'Win rate, deal size and sales cycle by owner',
         description: 'Deals closed in the 12 months up to the as-of date per owner and currency: won, lost, win rate, won amount, average won deal and the average days from created to won.',
         formats: { won: 'count', lost: 'count', win_rate: 'ratio', won_amount: 'money', average_deal_size: 'money' },
-        charts: [{ type: 'bar', title: 'Win rate by owner', x: 'owner_id', y: 'win_rate', format: 'ratio' }],
+        charts: [{ type: 'bar', title: 'Win rate by owner', x: 'owner_id', y: 'win_rate', facet: 'currency', format: 'ratio' }],
       },
       {
         name: 'slippage',
