@@ -34,6 +34,10 @@ commands:
            (default: the data set's last day after crm demo, else today)
   events   replay [--from ISO] [--to ISO] [--dir D]
            re-deliver archived events (D/events/) to the event rules, as an EventBridge archive replay; idempotent
+  lake     compact [--date YYYY-MM-DD] [--table T[,T...]] [--dir D]
+           compact the lake's change log into the snapshots of a day (default yesterday, UTC), as the daily
+           compaction does in AWS; <table> then reads the latest snapshot and the changes since; prints
+           [{table, snapshotDt, rows}]
   attribution --input FILE [--half-life-days 7]
            multi-touch attribution of a path file (path;total_conversions;total_conversion_value;total_null,
            channels separated by " > "); prints {total, models: {first_touch, last_touch, linear, time_decay,
