@@ -17,6 +17,12 @@ commands:
            (summary.json, dashboard.html, <table>/<table>.parquet); query them as NAME_<table>
   customer ID [--dir D]
            the customer 360 profile as JSON
+  report   open NAME [--as-of YYYY-MM-DD] --stage S
+           a pre-signed link (5 minutes) to the dashboard of a deployed stage's run (default: its latest)
+  --stage S  (ingest, query, report, customer) act on the deployed stack Crm-S instead of --dir: its outputs
+           through CloudFormation, ingest through the SigV4-signed API (batches of 500, retries on 503),
+           query in its Athena workgroup, report by starting the scheduled run and waiting; needs AWS
+           credentials and AWS_REGION
   erase    CUSTOMER_ID [--dir D]
            erase a customer (with merged twins, contacts and leads): personal data deleted from the table,
            tombstones and an audit record written, lake and event-log hashes removed; prints a JSON summary

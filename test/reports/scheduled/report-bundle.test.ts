@@ -44,7 +44,7 @@ describe('report function bundles', () => {
     }
   }, 120_000);
 
-  it('the finish handler bundle carries ECharts and every report's SQL as text', async () => {
+  it("the finish handler bundle carries ECharts and every report's SQL as text", async () => {
     const file = await bundle('functions/reports/scheduled/finish-handler.ts', 'finish');
     const code = await readFile(file, 'utf8');
     const echarts = await readFile(path.join(root, 'node_modules/echarts/dist/echarts.min.js'), 'utf8');
