@@ -4,6 +4,9 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { HouseFunctionGuard } from './aspects/house-function-guard.ts';
 import { CrmStack } from './crm-stack.ts';
 import { loadAutomationConfig } from '#lib/rules/config.ts';
+import { readFileSync } from 'node:fs';
+import type { ReportSchedulesConfig } from './constructs/scheduled-reports-props.ts';
+import { validateReportSchedules } from './constructs/scheduled-reports.ts';
 
 /** Region used when neither `-c region=...` nor the CLI profile names one; synth never looks anything up. */
 export const DEFAULT_REGION = 'eu-central-1';
@@ -14,6 +17,27 @@ export function stageOf(app: App): string {
   return stage;
 }
 
+/**
+ * Report schedules from context: `-c reportSchedules='{"default":{"timezone":"Europe/Berlin"},"reports":{"rfm":{"cron":"cron(0 5 ? * MON *)"}}}'`
+ * (a JSON object, or the path of a JSON file), and `-c reportTimezone=Europe/Berlin` as a shortcut for the default zone.
+ */
+export function reportSchedulesOf(app: App): ReportSchedulesConfig | undefined {
+  const raw = app.node.tryGetContext('reportSchedules') as unknown;
+  const timezone = app.node.tryGetContext('reportTimezone') as string | undefined;
+  let config: ReportSchedulesConfig = {};
+  if (typeof raw === 'string') {
+    const text = raw.trim().startsWith('{') ? raw : readFileSync(raw, 'utf8');
+    try {
+      config = JSON.parse(text) as ReportSchedulesConfig;
+    } catch (err) {
+      throw new Error(`reportSchedules: not valid JSON (${(err as Error).message})`);
+    }
+  } else if (raw && typeof raw === 'object') config = raw as ReportSchedulesConfig;
+  if (timezone) config = { ...config, default: { ...config.default, timezone } };
+  validateReportSchedules(config);
+  return raw === undefined && !timezone ? undefined : config;
+}
+
 export function buildCrmApp(app: App): CrmStack {
   const stage = stageOf(app);
   const ctx = (key: string): string | undefined => app.node.tryGetContext(key) ?? undefined;
@@ -22,6 +46,7 @@ export function buildCrmApp(app: App): CrmStack {
   const emailFrom = ctx('emailFrom');
   // The same file and validation as every local command: an invalid rule fails synthesis with rule, field and reason.
   const automation = loadAutomationConfig(ctx('automationConfig'));
+  const reportSchedules = reportSchedulesOf(app);
 
   const stack = new CrmStack(app, `Crm-${stage}`, {
     stage,
@@ -30,9 +55,12 @@ export function buildCrmApp(app: App): CrmStack {
     tags: { project: 'crm', stage },
     // Production holds the source of truth: deleting its stack takes a deliberate extra step.
     terminationProtection: stage === 'prod',
+    // Every report adds Glue tables, named queries (with its SQL) and a state machine: unindented JSON keeps the template well under 1 MB.
+    suppressTemplateIndentation: true,
     ...(alarmEmail ? { alarmEmails: [alarmEmail] } : {}),
     automation,
     ...(emailFrom ? { emailFrom } : {}),
+    ...(reportSchedules ? { reportSchedules } : {}),
   });
 
   Aspects.of(app).add(new HouseFunctionGuard(), { priority: AspectPriority.READONLY });

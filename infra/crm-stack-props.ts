@@ -1,5 +1,6 @@
 import type { StackProps } from 'aws-cdk-lib';
 import type { AutomationConfig } from '#schemas/rules.ts';
+import type { ReportSchedulesConfig } from './constructs/scheduled-reports-props.ts';
 
 export interface CrmStackProps extends StackProps {
   /**
@@ -27,4 +28,9 @@ export interface CrmStackProps extends StackProps {
    * @default - no e-mail notifications
    */
   readonly emailFrom?: string;
+  /**
+   * When each report of the catalog runs (cron and IANA time zone, a default and per-report overrides).
+   * @default - every report daily at 06:00 UTC
+   */
+  readonly reportSchedules?: ReportSchedulesConfig;
 }

@@ -1,5 +1,6 @@
 // The CRM pipeline stack: wiring only; every resource's defaults live in its construct.
 import { CfnOutput, Stack } from 'aws-cdk-lib';
+import type { CfnTable } from 'aws-cdk-lib/aws-glue';
 import type { Construct } from 'constructs';
 import { AccessLogBucket } from './constructs/access-log-bucket.ts';
 import { AlarmTopic } from './constructs/alarm-topic.ts';
@@ -16,6 +17,8 @@ import { Erasure } from './constructs/erasure.ts';
 import { LakeCatalog } from './constructs/lake-catalog.ts';
 import { MessagingKey } from './constructs/messaging-key.ts';
 import { PseudonymKey } from './constructs/pseudonym-key.ts';
+import { LakeViewQueries } from './constructs/lake-view-queries.ts';
+import { REPORTS_PREFIX, ScheduledReports } from './constructs/scheduled-reports.ts';
 import type { CrmStackProps } from './crm-stack-props.ts';
 import { resolveAutomationConfig } from '#lib/rules/config.ts';
 
@@ -36,6 +39,8 @@ export class CrmStack extends Stack {
   readonly alarmTopic: AlarmTopic;
   readonly pseudonymKey: PseudonymKey;
   readonly automation: AutomationRules;
+  readonly reports: ScheduledReports;
+  readonly lakeViewQueries: LakeViewQueries;
 
   constructor(scope: Construct, id: string, props: CrmStackProps = {}) {
     super(scope, id, props);
@@ -83,6 +88,23 @@ export class CrmStack extends Stack {
       alarmAction,
     });
 
+    const lakeTables = Object.values(this.catalog.byEntity).flatMap((e) => Object.values(e) as CfnTable[]);
+    this.lakeViewQueries = new LakeViewQueries(this, 'LakeViewQueries', { tables: lakeTables, databaseName: this.catalog.databaseName, workGroupName: this.workgroup.name });
+    for (const query of this.lakeViewQueries.queries.values()) query.node.addDependency(this.workgroup.workGroup);
+    this.reports = new ScheduledReports(this, 'Reports', {
+      namePrefix: `crm-${stage}`,
+      ...(props.reportSchedules ? { schedules: props.reportSchedules } : {}),
+      lakeBucket: this.lake.bucket,
+      lakeKey: this.lake.encryptionKey,
+      workGroupName: this.workgroup.name,
+      databaseName: this.catalog.databaseName,
+      lakeTables,
+      eventBus: this.bus.eventBus,
+      messagingKey,
+      alarmAction,
+    });
+    for (const report of this.reports.byReport.values()) for (const query of Object.values(report.namedQueries)) query.node.addDependency(this.workgroup.workGroup);
+
     const outputs: Record<string, [string, string]> = {
       ApiUrl: [this.ingestApi.url, 'Ingest API base URL (SigV4-signed POST /v1/{entity})'],
       OperatorRoleArn: [this.erasure.operatorRole.roleArn, 'Role operators assume to erase a customer (SigV4-signed DELETE /v1/customers/{id})'],
@@ -95,6 +117,11 @@ export class CrmStack extends Stack {
       GlueDatabase: [this.catalog.databaseName, 'Glue database of the lake tables'],
       AlarmTopicArn: [this.alarmTopic.topic.topicArn, 'SNS topic notified by every alarm'],
       PseudonymSecretArn: [this.pseudonymKey.secret.secretArn, 'Secret holding the pseudonymisation HMAC key'],
+      ReportsLocation: [`s3://${this.lake.bucket.bucketName}/${REPORTS_PREFIX}`, 'Report runs: <report>/as_of=<date>/ with summary.json, dashboard.html and one Parquet folder per table'],
+      ReportStateMachines: [
+        this.toJsonString(Object.fromEntries([...this.reports.byReport].map(([name, r]) => [name, r.stateMachine.stateMachineArn]))),
+        'State machine of each report, by report name (JSON): start one to run a report on demand',
+      ],
       NotifyTopicArn: [this.automation.notifyTopic.topicArn, 'SNS topic of automation notifications (subscribe people or chat tools)'],
     };
     for (const [id, [value, description]] of Object.entries(outputs)) new CfnOutput(this, id, { value, description });

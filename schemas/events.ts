@@ -89,6 +89,31 @@ export const churnRiskDetectedDetail = z.strictObject({
 });
 export type ChurnRiskDetectedDetail = z.infer<typeof churnRiskDetectedDetail>;
 
+/** A scheduled (or on-demand) report run finished and its files are in place: where they are and the headline figures. */
+export const reportCompletedDetail = z.strictObject({
+  report: z.string().min(1),
+  asOf: calendarDate,
+  /** The summary's headline figures (money ones per currency), values only: no personal data. */
+  headlines: z.array(
+    z.strictObject({
+      key: z.string(),
+      value: z.number().nullable(),
+      currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO-4217 code').optional(),
+    }),
+  ),
+  /** s3:// URIs of summary.json, dashboard.html and each output table's folder (by table name). */
+  locations: z.strictObject({
+    summary: z.string().startsWith('s3://'),
+    dashboard: z.string().startsWith('s3://'),
+    tables: z.record(z.string(), z.string().startsWith('s3://')),
+  }),
+  /** Events the run put on the bus, by detail type. */
+  events: z.record(z.string(), z.number().int()),
+  /** Producer-set id (`<report>#<asOf>`): a rerun of the same day carries the same id. */
+  eventId: z.string(),
+});
+export type ReportCompletedDetail = z.infer<typeof reportCompletedDetail>;
+
 /** A webhook call the rules asked for; in AWS an API destination delivers it with these headers. */
 export const webhookRequestedDetail = z.object({
   endpoint: z.string(),
@@ -129,6 +154,7 @@ const namedEvents = {
   ImportCompleted: { source: INGEST_EVENT_SOURCE, detail: importCompletedDetail, description: 'a bulk import file was processed' },
   ChurnRiskDetected: { source: REPORT_EVENT_SOURCE, detail: churnRiskDetectedDetail, description: "a customer's churn risk crossed the high threshold" },
   CustomerSegmentChanged: { source: REPORT_EVENT_SOURCE, detail: customerSegmentChangedDetail, description: 'a customer moved to another segment' },
+  ReportCompleted: { source: REPORT_EVENT_SOURCE, detail: reportCompletedDetail, description: 'a report run wrote its tables, summary.json and dashboard.html' },
   WebhookRequested: { source: AUTOMATION_EVENT_SOURCE, detail: webhookRequestedDetail, description: 'an automation asked for a signed webhook call' },
   TicketSlaBreached: { source: AUTOMATION_EVENT_SOURCE, detail: automationEventDetail, description: 'a high-priority ticket passed its response deadline' },
   AutomationNotice: { source: AUTOMATION_EVENT_SOURCE, detail: automationEventDetail, description: 'a follow-on event a team rule emits' },

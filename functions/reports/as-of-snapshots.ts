@@ -10,7 +10,13 @@
 // final state: an order placed on the 30th arriving as 'delivered' on the 2nd) has no such version; it
 // is taken in its earliest known version rather than left out. Records erased by then (tombstones) are
 // left out.
+//
+// Each snapshot reads the lake's newest compacted snapshot of a day on or before the as-of date plus the change
+// log from a little before it on (lib/query/lake-views.ts, recentVersionsSql), not the whole history: every
+// version the compaction kept as an id's latest is dated by its snapshot day, so by the as-of day too, and the
+// versions it left out are older than that one, or later and kept verbatim.
 import { lakeColumns, lakeMetaColumns, snakeCase } from '#schemas/columns.ts';
+import { recentVersionsSql, SNAPSHOT_PARTITION } from '#lib/query/lake-views.ts';
 import { entities, type AnyEntity } from '#schemas/registry.ts';
 import { splitSql } from './sql-text.ts';
 
@@ -35,7 +41,7 @@ export function snapshotCte(entity: AnyEntity): string {
     // Versions known by the end of the as-of day first, latest first; then later ones, earliest first.
     `      ORDER BY CASE WHEN h.updated_at < ${END_OF_AS_OF_DAY} THEN h.version END DESC NULLS LAST, h.version, length(h.seq) DESC NULLS LAST, h.seq DESC NULLS LAST`,
     `    ) AS version_rank`,
-    `    FROM ${entity.table}_history AS h`,
+    `    FROM (${recentVersionsSql({ table: entity.table, columns: lakeColumns(entity) }, `${SNAPSHOT_PARTITION} <= CAST(:as_of AS VARCHAR)`)}) AS h`,
     `  ) AS versions`,
     `  WHERE version_rank = 1 AND op IS DISTINCT FROM 'remove' AND ${existed}`,
     `)`,

@@ -13,7 +13,7 @@ import { findPreviousRun } from './previous-run.ts';
 import { reportEvents } from './report-events.ts';
 import { tableSource, type ReportContext, type ReportDefinition, type ReportTable, type ReportTables } from './report-definition.ts';
 import { DASHBOARD_FILE, runPrefix, SUMMARY_FILE, tableFile } from './report-layout.ts';
-import { runReportSql } from './report-sql.ts';
+import { runReportSql, type ReportSqlReader } from './report-sql.ts';
 import { buildSummary, summaryJson, type ReportSummary } from './report-summary.ts';
 
 export interface RunReportOptions {
@@ -26,6 +26,8 @@ export interface RunReportOptions {
   asOf: string;
   /** Where the report's events go (EventBridge in AWS, the local bus); without one they are computed and counted but not sent. */
   bus?: EventBus;
+  /** Where the SQL text comes from. @default the `.sql` files beside the report (readReportSql) */
+  readSql?: ReportSqlReader;
 }
 
 export async function runReport({ name, ...options }: RunReportOptions): Promise<ReportSummary> {
@@ -34,10 +36,10 @@ export async function runReport({ name, ...options }: RunReportOptions): Promise
   return runReportDefinition({ ...options, definition });
 }
 
-export async function runReportDefinition({ engine, store, definition, asOf, bus }: Omit<RunReportOptions, 'name'> & { definition: ReportDefinition }): Promise<ReportSummary> {
+export async function runReportDefinition({ engine, store, definition, asOf, bus, readSql }: Omit<RunReportOptions, 'name'> & { definition: ReportDefinition }): Promise<ReportSummary> {
   parseAsOf(asOf);
   const previous = await findPreviousRun(store, definition.name, asOf);
-  const tables = await computeTables(engine, definition, asOf, previous);
+  const tables = await computeTables(engine, definition, asOf, previous, readSql);
   const context: ReportContext = { asOf, tables, ...(previous ? { previous } : {}) };
   const events = reportEvents(definition, context);
   const summary = buildSummary(definition, asOf, tables, definition.headlines(context), definition.summary?.(context), events);
@@ -57,9 +59,9 @@ export async function runReportDefinition({ engine, store, definition, asOf, bus
 }
 
 /** SQL tables (concurrently: Athena runs them in parallel, DuckDB queues them), then post-processed ones. */
-async function computeTables(engine: QueryEngine, definition: ReportDefinition, asOf: string, previous: ReportContext['previous']): Promise<ReportTables> {
+async function computeTables(engine: QueryEngine, definition: ReportDefinition, asOf: string, previous: ReportContext['previous'], readSql?: ReportSqlReader): Promise<ReportTables> {
   const sqlSpecs = definition.tables.filter((spec) => tableSource(spec) === 'sql');
-  const results = await Promise.all(sqlSpecs.map((spec) => runReportSql(engine, definition, spec.name, asOf)));
+  const results = await Promise.all(sqlSpecs.map((spec) => runReportSql(engine, definition, spec.name, asOf, readSql)));
   const tables: Record<string, ReportTable> = Object.fromEntries(sqlSpecs.map((spec, i) => [spec.name, results[i]!]));
   const expected = definition.tables.filter((spec) => tableSource(spec) === 'postProcess').map((spec) => spec.name);
   const produced = definition.postProcess ? await definition.postProcess({ asOf, tables, ...(previous ? { previous } : {}) }) : {};

@@ -57,6 +57,11 @@ export interface CrmFunctionProps {
    */
   readonly define?: Record<string, string>;
   /**
+   * esbuild loaders by file extension, e.g. `{ '.sql': 'text' }`: text assets imported by the code travel inside the bundle.
+   * @default - esbuild's defaults
+   */
+  readonly loader?: Record<string, string>;
+  /**
    * Concurrency reserved for (and capped at) this value; protects downstream services and the account pool.
    * @default - unreserved, shares the account's pool
    */

@@ -103,6 +103,7 @@ export class CrmFunction extends Construct implements IGrantable {
         // The runtime ships the AWS SDK v3; DuckDB is local-only and its native bindings must never reach Lambda.
         externalModules: ['@aws-sdk/*', '@duckdb/*'],
         ...(props.define ? { define: props.define } : {}),
+        ...(props.loader ? { loader: props.loader } : {}),
       },
     });
 

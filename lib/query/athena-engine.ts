@@ -61,6 +61,20 @@ export class AthenaQueryEngine implements QueryEngine {
     return this.fetchResults(id, execution);
   }
 
+  /**
+   * The results of a query that was started elsewhere (a Step Functions Athena task): fails unless it
+   * succeeded, so a caller never reads the partial output of a running or failed query.
+   */
+  async resultsOf(queryExecutionId: string): Promise<QueryResult> {
+    const { QueryExecution: execution } = await this.props.client.send(new GetQueryExecutionCommand({ QueryExecutionId: queryExecutionId }));
+    const state = execution?.Status?.State;
+    if (state !== 'SUCCEEDED') {
+      const reason = execution?.Status?.AthenaError?.ErrorMessage ?? execution?.Status?.StateChangeReason;
+      throw new Error(`Athena query ${queryExecutionId} is ${state?.toLowerCase() ?? 'unknown'}${reason ? `: ${reason}` : ''}, not succeeded`);
+    }
+    return this.fetchResults(queryExecutionId, execution!);
+  }
+
   async close(): Promise<void> {
     // The client is injected and shared: its owner destroys it.
   }

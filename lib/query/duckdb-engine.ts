@@ -21,18 +21,40 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { lakeColumns } from '#schemas/columns.ts';
 import { entities } from '#schemas/registry.ts';
+import { MANIFEST_FOLDER, SNAPSHOTS_FOLDER } from '#lib/lake/snapshot-layout.ts';
 import type { QueryEngine, QueryResult } from './engine.ts';
-import { currentViewSql, emptyLakeRelation, historyViewSql, parquetLakeRelation, quoteIdent, quoteString, type LakeTable } from './lake-views.ts';
+import {
+  changesRelation,
+  changesTableName,
+  currentViewSql,
+  emptyLakeRelation,
+  emptyManifestRelation,
+  emptySnapshotRelation,
+  historyViewSql,
+  parquetLakeRelation,
+  parquetManifestRelation,
+  parquetSnapshotRelation,
+  quoteIdent,
+  SNAPSHOT_MANIFEST_TABLE,
+  snapshotsTableName,
+  type LakeTable,
+} from './lake-views.ts';
 import { isoFromEpochMicros, safeInteger } from './values.ts';
 
 export interface LocalQueryEngineOptions {
-  /** The lake root: `<lakeDir>/<table>/dt=YYYY-MM-DD/*.parquet`. */
+  /**
+   * The lake root: `<lakeDir>/<table>/dt=YYYY-MM-DD/*.parquet`, the compacted snapshots under
+   * `<lakeDir>/snapshots/` (lib/lake/snapshot-layout.ts).
+   */
   lakeDir: string;
   /** DuckDB worker threads. @default DuckDB's default (one per core) */
   threads?: number;
 }
 
-/** The DuckDB engine over a filesystem lake: `<table>` and `<table>_history` views for every entity. */
+/**
+ * The DuckDB engine over a filesystem lake: `<table>` and `<table>_history` views for every entity, over the
+ * same relations the Glue catalog has in AWS (`<table>_changes`, `<table>_snapshots`, `lake_snapshots`).
+ */
 export type LocalQueryEngine = QueryEngine;
 
 const COMPAT_SQL = new URL('./trino-compat.duckdb.sql', import.meta.url);
@@ -64,8 +86,8 @@ export async function openLocalQueryEngine(options: LocalQueryEngineOptions): Pr
 const lakeTables = (): LakeTable[] => Object.values(entities).map((e) => ({ table: e.table, columns: lakeColumns(e) }));
 
 class DuckDBQueryEngine implements LocalQueryEngine {
-  /** Tables that had no files when their views were made; re-checked before each query. */
-  private readonly empty = new Map<string, LakeTable>();
+  /** Relations that had no files when their views were made; re-checked before each query. */
+  private readonly empty = new Map<string, () => Promise<void>>();
   /** One connection runs one statement at a time: queue callers instead of interleaving them. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -76,26 +98,45 @@ class DuckDBQueryEngine implements LocalQueryEngine {
   ) {}
 
   async createLakeViews(): Promise<void> {
+    await this.createManifestView();
     for (const table of lakeTables()) {
-      await this.createTableViews(table);
+      await this.createChangesView(table);
+      await this.createSnapshotsView(table);
+      // The very text of the Glue views (lake-view-input.ts), over the relations above.
+      await run(this.connection, historyViewSql(table, changesRelation(table)));
+      await run(this.connection, currentViewSql(table));
     }
   }
 
-  private async createTableViews(table: LakeTable): Promise<void> {
+  private async createChangesView(table: LakeTable): Promise<void> {
     const dir = path.join(this.lakeDir, table.table);
-    const hasFiles = await hasParquetFiles(dir, 2);
-    const relation = hasFiles ? parquetLakeRelation(table, path.join(dir, '*', '*.parquet')) : emptyLakeRelation(table);
-    await run(this.connection, historyViewSql(table, relation));
-    await run(this.connection, currentViewSql(table));
-    if (hasFiles) this.empty.delete(table.table);
-    else this.empty.set(table.table, table);
+    await this.createFileView(changesTableName(table.table), dir, 2, parquetLakeRelation(table, path.join(dir, '*', '*.parquet')), emptyLakeRelation(table), () => this.createChangesView(table));
+  }
+
+  private async createSnapshotsView(table: LakeTable): Promise<void> {
+    const dir = path.join(this.lakeDir, SNAPSHOTS_FOLDER, table.table);
+    await this.createFileView(snapshotsTableName(table.table), dir, 2, parquetSnapshotRelation(table, path.join(dir, '*', '*.parquet')), emptySnapshotRelation(table), () => this.createSnapshotsView(table));
+  }
+
+  private async createManifestView(): Promise<void> {
+    const dir = path.join(this.lakeDir, SNAPSHOTS_FOLDER, MANIFEST_FOLDER);
+    await this.createFileView(SNAPSHOT_MANIFEST_TABLE, dir, 1, parquetManifestRelation(path.join(dir, '*.parquet')), emptyManifestRelation(), () => this.createManifestView());
+  }
+
+  /** A view over the files under dir, or over the typed empty relation until the first file arrives. */
+  private async createFileView(name: string, dir: string, levels: number, files: string, empty: string, recreate: () => Promise<void>): Promise<void> {
+    const hasFiles = await hasParquetFiles(dir, levels);
+    await run(this.connection, `CREATE OR REPLACE VIEW ${quoteIdent(name)} AS ${hasFiles ? files : empty}`);
+    if (hasFiles) this.empty.delete(name);
+    else
+      this.empty.set(name, async () => {
+        if (await hasParquetFiles(dir, levels)) await recreate();
+      });
   }
 
   /** A table's first files may arrive after the engine opened (ingest then query in one process). */
   private async refreshEmptyTables(): Promise<void> {
-    for (const table of [...this.empty.values()]) {
-      if (await hasParquetFiles(path.join(this.lakeDir, table.table), 2)) await this.createTableViews(table);
-    }
+    for (const recheck of [...this.empty.values()]) await recheck();
   }
 
   query(sql: string, params: readonly unknown[] = []): Promise<QueryResult> {

@@ -35,6 +35,15 @@ export async function ingestCommand(positionals: string[], options: Options): Pr
   const format = (options.format as InputFormat | undefined) ?? formatFromName(file);
   if (!format || !FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}${options.format ? `, got "${options.format}"` : ` (cannot tell from the name "${file}")`}`);
 
+  if (options.stage !== undefined) {
+    const { resolveDeployedStack } = await import('../stage/deployed-stack.ts');
+    const { ingestToStage, signedApi } = await import('../stage/stage-commands.ts');
+    const stack = await resolveDeployedStack(String(options.stage));
+    const s = await ingestToStage(signedApi(stack), file, entity, format);
+    process.stderr.write(`${entity.table} (${stack.stackName}): ${s.accepted} accepted (${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged, ${s.stale} stale), ${s.rejected} rejected, ${s.failed} failed\n`);
+    process.stdout.write(`${JSON.stringify({ entity: entity.name, file, ...s }, null, 2)}\n`);
+    return exitCodeFor(s);
+  }
   const summary = await withLocalStack(String(options.dir), async (stack) => {
     const s = await ingestFile(stack, file, entity, format);
     process.stderr.write(`${entity.table}: ${s.accepted} accepted (${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged, ${s.stale} stale, ${s.merged} merged), ${s.rejected} rejected, ${s.failed} failed\n`);

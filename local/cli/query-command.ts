@@ -13,6 +13,12 @@ export async function queryCommand(positionals: string[], options: Options): Pro
   if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(' ')} (quote the SQL as one argument)`);
   const format = String(options.format);
   if (!isOutputFormat(format)) throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, got "${format}"`);
+  if (options.stage !== undefined) {
+    const { resolveDeployedStack } = await import('../stage/deployed-stack.ts');
+    const { queryStage } = await import('../stage/stage-commands.ts');
+    process.stdout.write(await queryStage(await resolveDeployedStack(String(options.stage)), sql, format));
+    return 0;
+  }
   const dir = String(options.dir);
   const reportsDir = join(dir, 'reports');
   const engine = await openLocalQueryEngine({ lakeDir: join(dir, 'lake') });

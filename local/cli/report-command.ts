@@ -17,12 +17,14 @@ import type { Options } from './main.ts';
 const validNames = () => `${reportNames.join(', ')}, or all`;
 
 export async function reportCommand(positionals: string[], options: Options): Promise<number> {
+  if (positionals[0] === 'open') return openDashboard(positionals.slice(1), options);
   const [name, ...extra] = positionals;
   if (!name) throw new UsageError(`report NAME is required: one of ${validNames()}`);
   if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
   if (name !== 'all' && !reportNames.includes(name)) throw new UsageError(`unknown report "${name}": one of ${validNames()}`);
   const asOf = options['as-of'] === undefined ? todayUtc() : String(options['as-of']);
   if (!isCalendarDate(asOf)) throw new UsageError(`--as-of must be a calendar date YYYY-MM-DD, got "${asOf}"`);
+  if (options.stage !== undefined) return runOnStage(String(options.stage), name === 'all' ? reportNames : [name], asOf);
   const dir = String(options.dir);
   const lakeDir = join(dir, 'lake');
   // A missing lake is most likely a wrong --dir: say so rather than write empty reports.
@@ -31,6 +33,40 @@ export async function reportCommand(positionals: string[], options: Options): Pr
   const { written, failed } = await runLocalReports(dir, name === 'all' ? reportNames : [name], asOf);
   process.stdout.write(`${JSON.stringify({ asOf, reports: written, ...(failed.length ? { failed } : {}) }, null, 2)}\n`);
   return failed.length ? 1 : 0;
+}
+
+/** The scheduled runs started now, one after the other, each awaited; the same JSON shape as locally. */
+async function runOnStage(stageName: string, names: readonly string[], asOf: string): Promise<number> {
+  const { resolveDeployedStack } = await import('../stage/deployed-stack.ts');
+  const { runStageReport } = await import('../stage/stage-commands.ts');
+  const stack = await resolveDeployedStack(stageName);
+  const written: unknown[] = [];
+  const failed: { report: string; error: string }[] = [];
+  for (const report of names) {
+    process.stderr.write(`${report} as of ${asOf}: started on ${stack.stackName}\n`);
+    const run = await runStageReport(stack, report, asOf);
+    if (run.status === 'SUCCEEDED') written.push({ report, executionArn: run.executionArn, ...(run.output as object) });
+    else {
+      process.stderr.write(`${report} as of ${asOf} ${run.status.toLowerCase()}: ${run.error}\n`);
+      failed.push({ report, error: `${run.status}: ${run.error}` });
+    }
+  }
+  process.stdout.write(`${JSON.stringify({ asOf, reports: written, ...(failed.length ? { failed } : {}) }, null, 2)}\n`);
+  return failed.length ? 1 : 0;
+}
+
+/** `crm report open NAME [--as-of D] --stage S`: prints a pre-signed link (5 minutes) to the dashboard. */
+async function openDashboard(positionals: string[], options: Options): Promise<number> {
+  const [name, ...extra] = positionals;
+  if (!name || !reportNames.includes(name)) throw new UsageError(`report open NAME: one of ${reportNames.join(', ')}`);
+  if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+  if (options.stage === undefined) throw new UsageError(`report open needs --stage (locally the dashboard is ${join(String(options.dir), 'reports', name, 'as_of=<date>', 'dashboard.html')}, or crm serve)`);
+  const asOf = options['as-of'] === undefined ? undefined : String(options['as-of']);
+  if (asOf !== undefined && !isCalendarDate(asOf)) throw new UsageError(`--as-of must be a calendar date YYYY-MM-DD, got "${asOf}"`);
+  const { resolveDeployedStack } = await import('../stage/deployed-stack.ts');
+  const { dashboardUrl } = await import('../stage/stage-commands.ts');
+  process.stdout.write(`${await dashboardUrl(await resolveDeployedStack(String(options.stage)), name, asOf)}\n`);
+  return 0;
 }
 
 export interface LocalReportRuns {

@@ -17,6 +17,12 @@ commands:
            (summary.json, dashboard.html, <table>/<table>.parquet); query them as NAME_<table>
   customer ID [--dir D]
            the customer 360 profile as JSON
+  report   open NAME [--as-of YYYY-MM-DD] --stage S
+           a pre-signed link (5 minutes) to the dashboard of a deployed stage's run (default: its latest)
+  --stage S  (ingest, query, report, customer) act on the deployed stack Crm-S instead of --dir: its outputs
+           through CloudFormation, ingest through the SigV4-signed API (batches of 500, retries on 503),
+           query in its Athena workgroup, report by starting the scheduled run and waiting; needs AWS
+           credentials and AWS_REGION
   erase    CUSTOMER_ID [--dir D]
            erase a customer (with merged twins, contacts and leads): personal data deleted from the table,
            tombstones and an audit record written, lake and event-log hashes removed; prints a JSON summary
@@ -34,6 +40,10 @@ commands:
            (default: the data set's last day after crm demo, else today)
   events   replay [--from ISO] [--to ISO] [--dir D]
            re-deliver archived events (D/events/) to the event rules, as an EventBridge archive replay; idempotent
+  lake     compact [--date YYYY-MM-DD] [--table T[,T...]] [--dir D]
+           compact the lake's change log into the snapshots of a day (default yesterday, UTC), as the daily
+           compaction does in AWS; <table> then reads the latest snapshot and the changes since; prints
+           [{table, snapshotDt, rows}]
   attribution --input FILE [--half-life-days 7]
            multi-touch attribution of a path file (path;total_conversions;total_conversion_value;total_null,
            channels separated by " > "); prints {total, models: {first_touch, last_touch, linear, time_decay,

@@ -100,6 +100,9 @@ describe('crm erase', () => {
     ]);
     const a = await crm('ingest', activities, '--entity', 'activity', '--dir', dir);
     expect(a.code, a.stdout).toBe(0);
+    // Compacted into today's snapshots, so the person's hashes sit in snapshot files too.
+    const compacted = await crm('lake', 'compact', '--date', new Date().toISOString().slice(0, 10), '--dir', dir);
+    expect(compacted.code, compacted.stderr).toBe(0);
 
     // Every personal value, as stored and as the normalised identity, and the keyed hashes that stood for them.
     const hash = keyedHasher(localPseudonymKey(dir));
@@ -122,6 +125,7 @@ describe('crm erase', () => {
     const lake = found(await parquetText(dir, 'lake'));
     expect(lake.length).toBeGreaterThanOrEqual(6);
     expect(lake.every((n) => /^[0-9a-f]{32}$/.test(n))).toBe(true);
+    expect(found(await parquetText(dir, 'lake/snapshots')).length).toBeGreaterThanOrEqual(6);
     expect(found(filesText(join(dir, 'events'))).length).toBeGreaterThanOrEqual(6);
   }, 300_000);
 
@@ -144,7 +148,7 @@ describe('crm erase', () => {
 
     const table = await dynamoText(dir);
     expect(found(table)).toEqual([]);
-    expect(found(await parquetText(dir, 'lake'))).toEqual([]);
+    expect(found(await parquetText(dir, 'lake'))).toEqual([]); // the snapshots under lake/snapshots included
     expect(found(filesText(join(dir, 'events')))).toEqual([]);
     expect(found(await parquetText(dir, 'reports'))).toEqual([]);
     expect(found(filesText(join(dir, 'reports')))).toEqual([]);

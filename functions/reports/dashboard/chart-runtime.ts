@@ -6,6 +6,11 @@ import { createRequire } from 'node:module';
 
 let library: string | undefined;
 
+/** In a Lambda bundle the library arrives as text (bundled-chart-library.ts) instead of being read from node_modules. */
+export function provideChartLibrarySource(source: string): void {
+  library = source;
+}
+
 /** ECharts' minified UMD build (Apache-2.0, licence header kept), read once from the installed package. */
 export function chartLibrarySource(): string {
   library ??= readFileSync(createRequire(import.meta.url).resolve('echarts/dist/echarts.min.js'), 'utf8');
