@@ -20,6 +20,7 @@ export function buildCrmApp(app: App): CrmStack {
   const account = ctx('account') ?? process.env.CDK_DEFAULT_ACCOUNT;
   const alarmEmail = ctx('alarmEmail');
   const emailFrom = ctx('emailFrom');
+  const profileConcurrency = ctx('profileProvisionedConcurrency');
   // The same file and validation as every local command: an invalid rule fails synthesis with rule, field and reason.
   const automation = loadAutomationConfig(ctx('automationConfig'));
 
@@ -33,6 +34,7 @@ export function buildCrmApp(app: App): CrmStack {
     ...(alarmEmail ? { alarmEmails: [alarmEmail] } : {}),
     automation,
     ...(emailFrom ? { emailFrom } : {}),
+    ...(profileConcurrency !== undefined ? { profileProvisionedConcurrency: Number(profileConcurrency) } : {}),
   });
 
   Aspects.of(app).add(new HouseFunctionGuard(), { priority: AspectPriority.READONLY });

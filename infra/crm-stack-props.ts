@@ -27,4 +27,10 @@ export interface CrmStackProps extends StackProps {
    * @default - no e-mail notifications
    */
   readonly emailFrom?: string;
+  /**
+   * Provisioned concurrency of the customer look-up function (`GET /v1/customers...`); 0 runs it on demand.
+   * From the app: `-c profileProvisionedConcurrency=2`.
+   * @default 0
+   */
+  readonly profileProvisionedConcurrency?: number;
 }

@@ -18,7 +18,7 @@ const commands: Record<string, { options: ParseArgsConfig['options']; run: Comma
   demo: { options: { ...common, seed: { type: 'string' }, customers: { type: 'string' }, months: { type: 'string' } }, run: lazy(() => import('./demo-command.ts'), 'demoCommand') },
   ingest: { options: { ...common, entity: { type: 'string' }, format: { type: 'string' } }, run: lazy(() => import('./ingest-command.ts'), 'ingestCommand') },
   query: { options: { ...common, format: { type: 'string', default: 'table' } }, run: lazy(() => import('./query-command.ts'), 'queryCommand') },
-  customer: { options: { ...common }, run: lazy(() => import('./customer-command.ts'), 'customerCommand') },
+  customer: { options: { ...common, phone: { type: 'string' }, email: { type: 'string' } }, run: lazy(() => import('./customer-command.ts'), 'customerCommand') },
   erase: { options: { ...common }, run: lazy(() => import('./erase-command.ts'), 'eraseCommand') },
   rules: { options: { ...common, cases: { type: 'string' } }, run: lazy(() => import('./rules-command.ts'), 'rulesCommand') },
   report: { options: { ...common, 'as-of': { type: 'string' } }, run: lazy(() => import('./report-command.ts'), 'reportCommand') },

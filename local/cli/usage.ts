@@ -15,8 +15,11 @@ commands:
   report   NAME|all [--as-of YYYY-MM-DD] [--dir D]
            run reports on data up to the as-of date (default today, UTC); writes D/reports/NAME/as_of=DATE/
            (summary.json, dashboard.html, <table>/<table>.parquet); query them as NAME_<table>
-  customer ID [--dir D]
-           the customer 360 profile as JSON
+  customer ID | --phone P | --email E [--dir D]
+           the customer 360 profile as JSON (a merged id finds the survivor; phone and e-mail normalised as for
+           deduplication: "+44 (0)20 7946 0958", "0044 20 7946 0958" and "+442079460958" are one number)
+           exit 0 found, 3 no such customer (message on stderr, nothing on stdout), 4 several customers match
+           (their ids on stdout as {candidates}), 1 usage or system error
   erase    CUSTOMER_ID [--dir D]
            erase a customer (with merged twins, contacts and leads): personal data deleted from the table,
            tombstones and an audit record written, lake and event-log hashes removed; prints a JSON summary
