@@ -6,8 +6,9 @@ import { automation } from './automation/report.ts';
 import { salesOverview } from './sales_overview/report.ts';
 import { forecast } from './forecast/report.ts';
 import { marketingRoi } from './marketing_roi/report.ts';
+import { recommendations } from './recommendations/report.ts';
 
-export const reports: readonly ReportDefinition[] = [salesOverview, rfm, churn, forecast, marketingRoi, automation];
+export const reports: readonly ReportDefinition[] = [salesOverview, rfm, churn, forecast, marketingRoi, automation, recommendations];
 
 export const reportNames: readonly string[] = reports.map((r) => r.name);
 
