@@ -7,8 +7,9 @@ import { salesOverview } from './sales_overview/report.ts';
 import { forecast } from './forecast/report.ts';
 import { marketingRoi } from './marketing_roi/report.ts';
 import { recommendations } from './recommendations/report.ts';
+import { leadScoring } from './lead_scoring/report.ts';
 
-export const reports: readonly ReportDefinition[] = [salesOverview, rfm, churn, forecast, marketingRoi, automation, recommendations];
+export const reports: readonly ReportDefinition[] = [salesOverview, rfm, churn, forecast, marketingRoi, automation, recommendations, leadScoring];
 
 export const reportNames: readonly string[] = reports.map((r) => r.name);
 

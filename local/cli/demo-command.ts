@@ -14,7 +14,7 @@ import { exitCodeFor, ingestFile } from './ingest-command.ts';
 import { intOption, type Options } from './main.ts';
 
 /** Parents before children, so the order of events on the bus reads naturally. */
-const INGEST_ORDER: EntityName[] = ['user', 'customer', 'contact', 'campaign', 'lead', 'campaign_touch', 'opportunity', 'order', 'contract', 'payment', 'activity', 'ticket', 'survey_response', 'task', 'automation_run'];
+const INGEST_ORDER: EntityName[] = ['user', 'customer', 'contact', 'campaign', 'product', 'lead', 'campaign_touch', 'opportunity', 'order', 'contract', 'payment', 'activity', 'ticket', 'survey_response', 'task', 'automation_run', 'score'];
 /** Schedule and date rules run for the last days of the data set, the rules' clock on each day. */
 const AUTOMATION_DAYS = 30;
 
