@@ -26,6 +26,7 @@ const commands: Record<string, { options: ParseArgsConfig['options']; run: Comma
   forecast: { options: { help: common.help, input: { type: 'string' }, horizon: { type: 'string' }, season: { type: 'string' }, level: { type: 'string' } }, run: lazy(() => import('./forecast-command.ts'), 'forecastCommand') },
   automations: { options: { ...common, 'as-of': { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } }, run: lazy(() => import('./automation-commands.ts'), 'automationsCommand') },
   events: { options: { ...common, from: { type: 'string' }, to: { type: 'string' } }, run: lazy(() => import('./automation-commands.ts'), 'eventsCommand') },
+  serve: { options: { ...common, port: { type: 'string' } }, run: lazy(() => import('./serve-command.ts'), 'serveCommand') },
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -37,6 +37,10 @@ commands:
            (default: the data set's last day after crm demo, else today)
   events   replay [--from ISO] [--to ISO] [--dir D]
            re-deliver archived events (D/events/) to the event rules, as an EventBridge archive replay; idempotent
+  serve    [--dir D] [--port 8787]
+           the HTTP API's routes on 127.0.0.1 (POST /v1/{entity}, GET /v1/customers/{id}, GET /v1/customers?phone=|email=)
+           with the local stack behind them, and an index of the report dashboards at /; prints its URL on stdout;
+           Ctrl-C drains the stream and stops; a busy port exits 1 with a message
   attribution --input FILE [--half-life-days 7]
            multi-touch attribution of a path file (path;total_conversions;total_conversion_value;total_null,
            channels separated by " > "); prints {total, models: {first_touch, last_touch, linear, time_decay,
