@@ -46,7 +46,7 @@ function resultTables(result: LeadScoringResult): ReportTables {
     },
     calibration: {
       columns: cols(['bin', 'string'], ['from_probability', 'double'], ['to_probability', 'double'], ['leads', 'bigint'], ['mean_predicted', 'double'], ['observed_rate', 'double']),
-      rows: v.calibration.map((b) => ({ bin: `${Math.round(b.from * 100)}-${Math.round(b.to * 100)}%`, from_probability: b.from, to_probability: b.to, leads: b.count, mean_predicted: b.meanPredicted, observed_rate: b.observedRate })),
+      rows: v.calibration.filter((b) => b.count > 0).map((b) => ({ bin: `${Math.round(b.from * 100)}-${Math.round(b.to * 100)}%`, from_probability: b.from, to_probability: b.to, leads: b.count, mean_predicted: b.meanPredicted, observed_rate: b.observedRate })),
     },
     coefficients: {
       columns: cols(['feature', 'string'], ['coefficient', 'double'], ['mean', 'double'], ['sd', 'double']),
@@ -113,7 +113,7 @@ export const leadScoring = defineReport({
     {
       name: 'calibration',
       title: 'Calibration on the validation leads',
-      description: 'Validation leads by predicted probability: the mean prediction next to the share that converted. A calibrated model has them equal.',
+      description: 'Validation leads by predicted probability (bins with leads): the mean prediction next to the share that converted. A calibrated model has them equal.',
       source: 'postProcess',
       formats: { leads: 'count', mean_predicted: 'ratio', observed_rate: 'ratio' },
       charts: [{ type: 'bar', title: 'Predicted vs observed conversion', x: 'bin', y: ['mean_predicted', 'observed_rate'], format: 'ratio' }],
