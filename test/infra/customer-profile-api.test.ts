@@ -35,7 +35,7 @@ describe('customer profile API', () => {
     expect(writes).toEqual([]);
   });
 
-  it('keeps environments warm behind a live alias when provisioned concurrency is configured', () => {
+  it('keeps environments warm behind a live alias when provisioned concurrency is configured', { timeout: 300_000 }, () => {
     const { stack: warm } = buildTestApp({ profileProvisionedConcurrency: '2' });
     const t = Template.fromStack(warm);
     t.hasResourceProperties('AWS::Lambda::Alias', { Name: 'live', ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 2 } });

@@ -53,8 +53,10 @@ describe('crm serve', () => {
     if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
     // A report run to link from the index.
     const orders = writeLines(dir, 'orders.ndjson', [order('o-1', 'c-0', 10, '2026-01-05T10:00:00Z'), order('o-2', 'c-0', 20, '2026-01-06T10:00:00Z')]);
-    expect((await crm('ingest', orders, '--entity', 'orders', '--dir', dir)).code).toBe(0);
-    expect((await crm('report', 'sales_overview', '--as-of', '2026-01-31', '--dir', dir)).code).toBe(0);
+    const ingested = await crm('ingest', orders, '--entity', 'orders', '--dir', dir);
+    expect(ingested.code, ingested.stderr).toBe(0);
+    const reported = await crm('report', 'sales_overview', '--as-of', '2026-01-31', '--dir', dir);
+    expect(reported.code, reported.stderr).toBe(0);
     serve = startServe(dir);
     url = await serve.url;
   }, 300_000);
