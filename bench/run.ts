@@ -18,6 +18,7 @@ import { benchAttribution } from './attribution.ts';
 import { benchChurnFit } from './churn-fit.ts';
 import { benchReportsSql } from './report-sql.ts';
 import { benchRuleEvaluation, demoEventLines } from './rules.ts';
+import { benchCustomerLookup } from './customer-lookup.ts';
 
 const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
 const log = (m: string) => process.stderr.write(`${m}\n`);
@@ -93,9 +94,11 @@ const attribution = benchAttribution();
 log('forecast: automatic ETS on a 144-point monthly series; held-out accuracy against R forecast::ets');
 const forecast = { ...benchForecastFit(), accuracy: benchForecastAccuracy() };
 const ingest = process.argv.includes('--no-ingest') ? undefined : await benchIngest(orderLines.slice(0, 10_000));
+log('customer look-up by phone: 10,000 customers on DynamoDB Local, 3 with 20,000 history items each');
+const customerLookup = process.argv.includes('--no-lookup') ? undefined : await benchCustomerLookup(10_000, 3, 20_000);
 log(`BG/NBD + Gamma-Gamma fit on 1M simulated customers (Python lifetimes: 16.1 s for the BG/NBD fit alone)`);
 const churnFit = benchChurnFit(1_000_000);
 log(`report SQL over 10M generated orders of 1M customers on DuckDB`);
 const reportSql = process.argv.includes('--no-report-sql') ? undefined : await benchReportsSql(['churn', 'rfm']);
 
-process.stdout.write(`${JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, validation, rules, readers, parquet, aggregate, attribution, forecast, ...(ingest ? { ingest } : {}), churnFit, ...(reportSql ? { reportSql } : {}) }, null, 2)}\n`);
+process.stdout.write(`${JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, validation, rules, readers, parquet, aggregate, attribution, forecast, ...(ingest ? { ingest } : {}), ...(customerLookup ? { customerLookup } : {}), churnFit, ...(reportSql ? { reportSql } : {}) }, null, 2)}\n`);

@@ -44,6 +44,7 @@ export function buildCrmApp(app: App): CrmStack {
   const account = ctx('account') ?? process.env.CDK_DEFAULT_ACCOUNT;
   const alarmEmail = ctx('alarmEmail');
   const emailFrom = ctx('emailFrom');
+  const profileConcurrency = ctx('profileProvisionedConcurrency');
   // The same file and validation as every local command: an invalid rule fails synthesis with rule, field and reason.
   const automation = loadAutomationConfig(ctx('automationConfig'));
   const reportSchedules = reportSchedulesOf(app);
@@ -61,6 +62,7 @@ export function buildCrmApp(app: App): CrmStack {
     automation,
     ...(emailFrom ? { emailFrom } : {}),
     ...(reportSchedules ? { reportSchedules } : {}),
+    ...(profileConcurrency !== undefined ? { profileProvisionedConcurrency: Number(profileConcurrency) } : {}),
   });
 
   Aspects.of(app).add(new HouseFunctionGuard(), { priority: AspectPriority.READONLY });

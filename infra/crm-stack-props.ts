@@ -33,4 +33,10 @@ export interface CrmStackProps extends StackProps {
    * @default - every report daily at 06:00 UTC
    */
   readonly reportSchedules?: ReportSchedulesConfig;
+  /**
+   * Provisioned concurrency of the customer look-up function (`GET /v1/customers...`); 0 runs it on demand.
+   * From the app: `-c profileProvisionedConcurrency=2`.
+   * @default 0
+   */
+  readonly profileProvisionedConcurrency?: number;
 }

@@ -13,6 +13,7 @@ import { DataLakeBucket, LAKE_PREFIX } from './constructs/data-lake-bucket.ts';
 import { ImportBucket } from './constructs/import-bucket.ts';
 import { ImportPipeline } from './constructs/import-pipeline.ts';
 import { IngestApi } from './constructs/ingest-api.ts';
+import { CustomerProfileApi } from './constructs/customer-profile-api.ts';
 import { Erasure } from './constructs/erasure.ts';
 import { LakeCatalog } from './constructs/lake-catalog.ts';
 import { MessagingKey } from './constructs/messaging-key.ts';
@@ -34,6 +35,7 @@ export class CrmStack extends Stack {
   readonly workgroup: AnalyticsWorkgroup;
   readonly ingestApi: IngestApi;
   readonly erasure: Erasure;
+  readonly customerProfile: CustomerProfileApi;
   readonly importPipeline: ImportPipeline;
   readonly changeStream: ChangeStream;
   readonly alarmTopic: AlarmTopic;
@@ -61,6 +63,12 @@ export class CrmStack extends Stack {
     this.workgroup = new AnalyticsWorkgroup(this, 'Analytics', { name: `crm-${stage}`, resultsBucket: this.lake.bucket, resultsKey: this.lake.encryptionKey });
 
     this.ingestApi = new IngestApi(this, 'IngestApi', { table: this.table.table, eventBus: this.bus.eventBus, alarmAction });
+    this.customerProfile = new CustomerProfileApi(this, 'CustomerProfile', {
+      table: this.table.table,
+      httpApi: this.ingestApi.api,
+      ...(props.profileProvisionedConcurrency !== undefined ? { provisionedConcurrency: props.profileProvisionedConcurrency } : {}),
+      alarmAction,
+    });
     this.erasure = new Erasure(this, 'Erasure', { table: this.table.table, lakeBucket: this.lake.bucket, lakePrefix: LAKE_PREFIX, eventBus: this.bus.eventBus, httpApi: this.ingestApi.api, messagingKey, alarmAction });
     this.importPipeline = new ImportPipeline(this, 'Import', {
       bucket: this.imports.bucket,

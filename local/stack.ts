@@ -44,6 +44,8 @@ export interface LocalStack {
 export interface LocalStackOptions {
   /** The resolved automation configuration. @default loadAutomationConfig() (crm.automation.json / CRM_AUTOMATION_CONFIG) */
   automation?: AutomationConfig;
+  /** The command stops the stack itself on Ctrl-C (crm serve): see DynamoDbLocalOptions.callerHandlesSignals. @default false */
+  callerHandlesSignals?: boolean;
 }
 
 export async function withLocalStack<T>(dirArg: string, fn: (stack: LocalStack) => Promise<T>, options: LocalStackOptions = {}): Promise<T> {
@@ -51,7 +53,7 @@ export async function withLocalStack<T>(dirArg: string, fn: (stack: LocalStack) 
   const automation = options.automation ?? loadAutomationConfig();
   const dir = resolve(dirArg);
   mkdirSync(dir, { recursive: true });
-  const ddb = await startDynamoDbLocal({ dir });
+  const ddb = await startDynamoDbLocal({ dir, callerHandlesSignals: options.callerHandlesSignals ?? false });
   try {
     await ensureTable(ddb.client, LOCAL_TABLE_NAME);
     const lake = new FsObjectStore(join(dir, 'lake'));

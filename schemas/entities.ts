@@ -314,6 +314,65 @@ export const automationRun = z.object({
   customerId: id().optional(),
 });
 
+/** A product of the catalogue; order line items refer to it by `sku`. */
+export const product = z.object({
+  ...base,
+  sku: id(),
+  name: name(200),
+  category: text(100),
+  /** Net of tax, in `currency`. */
+  listPrice: money(),
+  currency: currency(),
+  active: flag().default(true),
+  /** Bought once and kept (headphones, a monitor): not recommended again to a customer who owns it. */
+  durable: flag().default(false),
+});
+
+export const SCORE_MODELS = ['rfm', 'churn', 'recommendations', 'lead_scoring'] as const;
+
+/** One recommended product of a `recommendations` score, best first. */
+export const recommendedProduct = z.strictObject({
+  sku: id(),
+  name: text(200),
+  score: real(0, 1),
+  /** Why, for the agent: "bought by 31% of customers who bought X". */
+  reason: text(300),
+});
+
+/**
+ * The latest output of an analytics model for one customer or lead, written back by the reports so the
+ * profile, the rules and the events see it. One record per subject and model (`<model>:<subject id>`),
+ * replaced by each run; `updatedAt` is the start of the as-of day, so a rerun of the same date and data
+ * is a no-op and an older as-of date never overwrites a newer one. Ids and figures only, no personal data.
+ */
+export const score = z
+  .object({
+    ...base,
+    customerId: id().optional(),
+    leadId: id().optional(),
+    model: choice(SCORE_MODELS),
+    /** The model's definition version (scheme, settings, method): a change of it is a new score. */
+    modelVersion: text(100),
+    asOf: calendarDate(),
+    // rfm
+    segment: text(100).optional(),
+    tier: choice(CUSTOMER_TIERS).optional(),
+    // churn (the customer's main currency)
+    pAlive: real(0, 1).optional(),
+    /** Expected purchases in the next 90 days. */
+    expectedPurchases: real(0).optional(),
+    /** Customer lifetime value over 12 months, in `currency`. */
+    clv: money().optional(),
+    currency: currency().optional(),
+    churnRisk: real(0, 1).optional(),
+    // recommendations
+    recommendations: nested(z.array(recommendedProduct).max(10)).optional(),
+    // lead_scoring: the probability of conversion, 0-100
+    score: count(0, 100).optional(),
+  })
+  .refine((s) => !!s.customerId !== !!s.leadId, { path: ['customerId'], message: 'a score needs exactly one of customerId and leadId' })
+  .refine((s) => s.id === `${s.model}:${s.customerId ?? s.leadId}`, { path: ['id'], message: 'must be `<model>:<customerId or leadId>`' });
+
 export type Customer = z.infer<typeof customer>;
 export type Contact = z.infer<typeof contact>;
 export type Lead = z.infer<typeof lead>;
@@ -330,3 +389,6 @@ export type SurveyResponse = z.infer<typeof surveyResponse>;
 export type User = z.infer<typeof user>;
 export type Task = z.infer<typeof task>;
 export type AutomationRun = z.infer<typeof automationRun>;
+export type Product = z.infer<typeof product>;
+export type Score = z.infer<typeof score>;
+export type RecommendedProduct = z.infer<typeof recommendedProduct>;

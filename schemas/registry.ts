@@ -48,6 +48,8 @@ export const entities = {
   task: def({ name: 'task', table: 'tasks', label: 'Task', schema: e.task, customerField: 'customerId', timeField: 'createdAt', reminderDates: [{ field: 'dueAt' }] }),
   automation_run: def({ name: 'automation_run', table: 'automation_runs', label: 'AutomationRun', schema: e.automationRun, timeField: 'startedAt' }),
   survey_response: def({ name: 'survey_response', table: 'survey_responses', label: 'SurveyResponse', schema: e.surveyResponse, customerField: 'customerId', timeField: 'respondedAt' }),
+  product: def({ name: 'product', table: 'products', label: 'Product', schema: e.product, timeField: 'updatedAt' }),
+  score: def({ name: 'score', table: 'scores', label: 'Score', schema: e.score, customerField: 'customerId', timeField: 'asOf' }),
 } as const;
 
 export type EntityName = keyof typeof entities;

@@ -9,8 +9,10 @@ import { marketingRoi } from './marketing_roi/report.ts';
 import { pipeline } from './pipeline/report.ts';
 import { salesPerformance } from './sales_performance/report.ts';
 import { service } from './service/report.ts';
+import { recommendations } from './recommendations/report.ts';
+import { leadScoring } from './lead_scoring/report.ts';
 
-export const reports: readonly ReportDefinition[] = [salesOverview, rfm, churn, forecast, pipeline, salesPerformance, service, marketingRoi, automation];
+export const reports: readonly ReportDefinition[] = [salesOverview, rfm, churn, forecast, pipeline, salesPerformance, service, marketingRoi, recommendations, leadScoring, automation];
 
 export const reportNames: readonly string[] = reports.map((r) => r.name);
 

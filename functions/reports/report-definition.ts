@@ -3,6 +3,7 @@
 // names the tables, says how the dashboard shows them and which headline figures the summary carries.
 import type { BusEvent } from '#lib/bus/event-bus.ts';
 import type { ColumnKind } from '#schemas/fields.ts';
+import type { ScoreInput } from './report-scores.ts';
 import type { NamedParameter } from './sql-placeholders.ts';
 
 /** A column of a report output table; the kind fixes its Parquet/Glue type. */
@@ -134,6 +135,12 @@ export interface ReportDefinition {
    * once the run is written; each detail must match its schema in `schemas/events.ts`.
    */
   events?: (context: ReportContext) => BusEvent[];
+  /**
+   * Per-customer or per-lead outputs written back to the operational store as `score` records
+   * (`scoreRecord(...)` in report-scores.ts), one per subject, so the profile, the rules and the events
+   * see them. Written through `runReport({ ..., scores })` once the run is written, before its events.
+   */
+  scores?: (context: ReportContext) => ScoreInput[];
 }
 
 /** Identity function that gives a report definition its type where it is written. */

@@ -4,6 +4,7 @@
 import type { BusEvent } from '#lib/bus/event-bus.ts';
 import type { Headline, ReportColumn, ReportDefinition, ReportTables } from './report-definition.ts';
 import { countEvents } from './report-events.ts';
+import { countScores, type ScoreInput } from './report-scores.ts';
 import { DASHBOARD_FILE, reportViewName, SUMMARY_FILE, tableFile } from './report-layout.ts';
 
 export interface TableSummary {
@@ -27,11 +28,13 @@ export interface ReportSummary {
   files: string[];
   /** Events the run emitted, by detail type (reports that declare events only). */
   events?: Record<string, number>;
+  /** Score records the run wrote back, by model (reports that declare scores only). */
+  scores?: Record<string, number>;
   /** The report's own blocks (ReportDefinition.summary), e.g. `segments`, `bgnbd`. */
   [block: string]: unknown;
 }
 
-const FRAMEWORK_KEYS = new Set(['report', 'title', 'asOf', 'headlines', 'tables', 'files', 'events']);
+const FRAMEWORK_KEYS = new Set(['report', 'title', 'asOf', 'headlines', 'tables', 'files', 'events', 'scores']);
 
 export function buildSummary(
   definition: ReportDefinition,
@@ -40,6 +43,7 @@ export function buildSummary(
   headlines: Headline[],
   blocks: Record<string, unknown> = {},
   events: readonly BusEvent[] = [],
+  scores: readonly ScoreInput[] = [],
 ): ReportSummary {
   const clashes = Object.keys(blocks).filter((key) => FRAMEWORK_KEYS.has(key));
   if (clashes.length) throw new Error(`report ${definition.name}: summary blocks may not be named ${clashes.join(', ')} (the framework writes those)`);
@@ -56,6 +60,7 @@ export function buildSummary(
     tables: tableSummaries,
     files,
     ...(definition.events ? { events: countEvents(events) } : {}),
+    ...(definition.scores ? { scores: countScores(scores) } : {}),
     ...blocks,
   };
 }

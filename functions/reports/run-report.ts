@@ -14,6 +14,7 @@ import { reportEvents } from './report-events.ts';
 import { tableSource, type ReportContext, type ReportDefinition, type ReportTable, type ReportTables } from './report-definition.ts';
 import { DASHBOARD_FILE, runPrefix, SUMMARY_FILE, tableFile } from './report-layout.ts';
 import { runReportSql, type ReportSqlReader } from './report-sql.ts';
+import { checkScores, type ScoreSink, type ScoreWriteCounts } from './report-scores.ts';
 import { buildSummary, summaryJson, type ReportSummary } from './report-summary.ts';
 
 export interface RunReportOptions {
@@ -28,6 +29,10 @@ export interface RunReportOptions {
   bus?: EventBus;
   /** Where the SQL text comes from. @default the `.sql` files beside the report (readReportSql) */
   readSql?: ReportSqlReader;
+  /** Where the report's score records go (the RecordWriter on DynamoDB); without one they are computed, checked and counted but not written. */
+  scores?: ScoreSink;
+  /** Told what the sink did with this run's scores (created, unchanged, ...), for logs. */
+  onScoresWritten?: (counts: ScoreWriteCounts) => void;
 }
 
 export async function runReport({ name, ...options }: RunReportOptions): Promise<ReportSummary> {
@@ -36,13 +41,15 @@ export async function runReport({ name, ...options }: RunReportOptions): Promise
   return runReportDefinition({ ...options, definition });
 }
 
-export async function runReportDefinition({ engine, store, definition, asOf, bus, readSql }: Omit<RunReportOptions, 'name'> & { definition: ReportDefinition }): Promise<ReportSummary> {
+export async function runReportDefinition({ engine, store, definition, asOf, bus, readSql, scores: scoreSink, onScoresWritten }: Omit<RunReportOptions, 'name'> & { definition: ReportDefinition }): Promise<ReportSummary> {
   parseAsOf(asOf);
   const previous = await findPreviousRun(store, definition.name, asOf);
   const tables = await computeTables(engine, definition, asOf, previous, readSql);
   const context: ReportContext = { asOf, tables, ...(previous ? { previous } : {}) };
   const events = reportEvents(definition, context);
-  const summary = buildSummary(definition, asOf, tables, definition.headlines(context), definition.summary?.(context), events);
+  const scores = definition.scores?.(context) ?? [];
+  checkScores(definition.name, scores);
+  const summary = buildSummary(definition, asOf, tables, definition.headlines(context), definition.summary?.(context), events, scores);
   const prefix = runPrefix(definition.name, asOf);
   for (const spec of definition.tables) {
     await store.put(`${prefix}${tableFile(spec.name)}`, encodeTable(definition, spec.name, tables[spec.name]!), 'application/vnd.apache.parquet');
@@ -50,6 +57,12 @@ export async function runReportDefinition({ engine, store, definition, asOf, bus
   await store.put(`${prefix}${DASHBOARD_FILE}`, renderDashboard({ definition, summary, tables }), 'text/html; charset=utf-8');
   await store.put(`${prefix}${SUMMARY_FILE}`, summaryJson(summary), 'application/json');
   await removeStaleFiles(store, prefix, summary.files);
+  // Before the events, so a rule reacting to one finds the customer's new scores.
+  if (scoreSink && scores.length) {
+    const counts = await scoreSink.write(scores);
+    onScoresWritten?.(counts);
+    if (counts.failed) throw new Error(`report ${definition.name}: ${counts.failed} of ${scores.length} scores were not written (first: ${counts.errors[0]?.id} ${counts.errors[0]?.message})`);
+  }
   // After the run is complete, so a consumer reacting to an event finds the tables it refers to.
   if (bus && events.length) {
     const failed = await bus.publish(events);

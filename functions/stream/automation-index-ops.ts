@@ -5,6 +5,7 @@ import { writeIndexOps, type IndexOp, type VersionedIndexOp } from '#lib/table/a
 import { indexKeys, TABLE_DESIGN, type IndexKey } from '#lib/table/design.ts';
 import type { EntityDef } from '#schemas/registry.ts';
 import type { Change } from './changes.ts';
+import { profileMemberOps } from './profile-index.ts';
 
 type Rec = Record<string, unknown>;
 type ReminderDate = NonNullable<EntityDef['reminderDates']>[number];
@@ -101,6 +102,8 @@ export function indexOpsFor(change: Change): IndexOp[] {
   }
   if (name === 'user') move(teamItem(prev), teamItem(cur));
 
+  // The customer profile's member pointers ride along with the index writes (same guard, same transactions).
+  ops.push(...profileMemberOps(change));
   if (change.op === 'remove' && ACTIVITY_TABLES.has(entity.table) && prev) ops.push({ kind: 'delete', key: indexKeys.lastActivity(entity.table, String(prev.id)) });
   for (const [table, id, at] of activities(name, change)) {
     // The byDueDate keys move with `at` in the same conditional update, so the derived date index never lags.

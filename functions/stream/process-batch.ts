@@ -9,6 +9,7 @@ import type { EventBus } from '#lib/bus/event-bus.ts';
 import type { ObjectStore } from '#lib/store/object-store.ts';
 import { encodeParquet } from '#lib/lake/parquet.ts';
 import { maintainAutomationIndex, type IndexTarget } from './automation-index-ops.ts';
+import { maintainProfileSummaries } from './profile-index.ts';
 import { toChange, type Change } from './changes.ts';
 import { domainEvents } from './domain-events.ts';
 import { toLakeRow } from './lake-rows.ts';
@@ -58,7 +59,8 @@ export async function processStreamBatch(deps: StreamDeps, event: DynamoDBStream
   );
 
   // An index write failure throws too: the writes are idempotent, so the retried batch converges.
-  const indexWrites = await maintainAutomationIndex(deps.index, changes);
+  // The profile summaries (value, latest orders and activities) are items of their own: written side by side.
+  const [indexWrites, summaryWrites] = await Promise.all([maintainAutomationIndex(deps.index, changes), maintainProfileSummaries(deps.index, changes)]);
 
   const events = changes.flatMap((c) => domainEvents(c, deps.hash).map((e) => ({ e, seq: c.sequenceNumber, order: c.seq })));
   const failures = events.length ? await deps.bus.publish(events.map((x) => x.e)) : [];
@@ -67,7 +69,7 @@ export async function processStreamBatch(deps: StreamDeps, event: DynamoDBStream
     stats.files.push(...files);
     stats.events += events.length;
     stats.failedEvents += failures.length;
-    stats.indexWrites = (stats.indexWrites ?? 0) + indexWrites;
+    stats.indexWrites = (stats.indexWrites ?? 0) + indexWrites + summaryWrites;
   }
   if (failures.length === 0) return { batchItemFailures: [] };
   const earliest = failures.map((f) => events[f.index]!).sort((a, b) => (a.order < b.order ? -1 : 1))[0]!;

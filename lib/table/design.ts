@@ -19,6 +19,15 @@
 //                 `byDueDate` index answers "records whose latest activity fell on day D" in one Query, always in step with `at`
 //   open load     pk = `OWNER#<ownerId>`                   sk = `OPEN#<table>#<id>`        an owner's open leads and tasks: Query COUNT
 //   team member   pk = `TEAM#<team>`                       sk = `USER#<id>`                active, role, capacity, timezone
+//
+// Customer profile index (functions/stream/profile-index.ts), kept by the stream handler too, so the 360 view reads a
+// bounded number of items whatever the history size (ids, amounts and dates only, never personal data):
+//   member        pk = `PROFILE#<customerId>`  sk = `MEMBER#<table>#<id>`  a contact, open opportunity, open ticket, active
+//                 contract or open task of the customer (put/delete guarded by the record version, like the index above)
+//   summary       pk = `PROFILE#<customerId>`  sk = `SUMMARY`  value per currency, first/last order, the latest
+//                 PROFILE_RECENT_ITEMS order and activity ids; rewritten with a `rev` condition (optimistic concurrency)
+//   order value   pk = `ORDERVALUE#<orderId>`  sk = `VALUE`    what the order's version adds to its customer's value: written
+//                 in the same transaction as the summary, so a redelivered or older change never counts twice
 export const TABLE_DESIGN = {
   partitionKey: 'pk',
   sortKey: 'sk',
@@ -46,7 +55,17 @@ export const tombstoneKey = (table: string, id: string) => ({ pk: `TOMBSTONE#${t
 export const erasureAuditKey = (requestId: string) => ({ pk: `ERASURE#${requestId}`, sk: TABLE_DESIGN.auditSortKey });
 
 /** Partition key prefixes of the automation index items: the only items the stream handler may write. */
-export const INDEX_KEY_PREFIXES = ['DUE#', 'ANNIVERSARY#', 'ACTIVITY#', 'OWNER#', 'TEAM#'] as const;
+export const INDEX_KEY_PREFIXES = ['DUE#', 'ANNIVERSARY#', 'ACTIVITY#', 'OWNER#', 'TEAM#', 'PROFILE#', 'ORDERVALUE#'] as const;
+
+/** Orders and activities the profile summary keeps (latest first): the profile shows these. */
+export const PROFILE_RECENT_ITEMS = 10;
+
+export const profileKeys = {
+  partition: (customerId: string) => `PROFILE#${customerId}`,
+  summary: (customerId: string): IndexKey => ({ pk: `PROFILE#${customerId}`, sk: 'SUMMARY' }),
+  member: (customerId: string, table: string, id: string): IndexKey => ({ pk: `PROFILE#${customerId}`, sk: `MEMBER#${table}#${id}` }),
+  orderValue: (orderId: string): IndexKey => ({ pk: `ORDERVALUE#${orderId}`, sk: 'VALUE' }),
+};
 
 export interface IndexKey {
   pk: string;

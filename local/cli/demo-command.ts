@@ -5,6 +5,7 @@ import { entities, type EntityName } from '#schemas/registry.ts';
 import { DEFAULT_AS_OF, generateDemo, writeDemoInput } from '../demo/generate.ts';
 import { reportNames } from '#functions/reports/catalog.ts';
 import { runLocalReports } from './report-command.ts';
+import { recordWriterScoreSink } from '../reports/score-sink.ts';
 import { withLocalStack } from '../stack.ts';
 import { writeLocalClock } from '../automation/local-rules.ts';
 import { shiftDate } from '#functions/rules/rules-runtime.ts';
@@ -13,7 +14,7 @@ import { exitCodeFor, ingestFile } from './ingest-command.ts';
 import { intOption, type Options } from './main.ts';
 
 /** Parents before children, so the order of events on the bus reads naturally. */
-const INGEST_ORDER: EntityName[] = ['user', 'customer', 'contact', 'campaign', 'lead', 'campaign_touch', 'opportunity', 'order', 'contract', 'payment', 'activity', 'ticket', 'survey_response', 'task', 'automation_run'];
+const INGEST_ORDER: EntityName[] = ['user', 'customer', 'contact', 'campaign', 'product', 'lead', 'campaign_touch', 'opportunity', 'order', 'contract', 'payment', 'activity', 'ticket', 'survey_response', 'task', 'automation_run', 'score'];
 /** Schedule and date rules run for the last days of the data set, the rules' clock on each day. */
 const AUTOMATION_DAYS = 30;
 
@@ -71,7 +72,8 @@ export async function demoCommand(positionals: string[], options: Options): Prom
     // publishes CustomerSegmentChanged events for the customers who moved.
     const baseline = new Date(Date.UTC(DEFAULT_AS_OF.getUTCFullYear(), DEFAULT_AS_OF.getUTCMonth(), 0)).toISOString().slice(0, 10);
     const baselineRuns = reportNames.includes('rfm') ? await runLocalReports(dir, ['rfm'], baseline, stack.bus) : { written: [], failed: [] };
-    const reportRuns = await runLocalReports(dir, reportNames, asOf, stack.bus);
+    // Only the as-of run writes scores back: the baseline's would be replaced at once.
+    const reportRuns = await runLocalReports(dir, reportNames, asOf, stack.bus, recordWriterScoreSink(stack.writer));
     reportRuns.failed.push(...baselineRuns.failed);
     for (const r of reportRuns.written) log(`report ${r.report} as of ${asOf} -> ${r.path}`);
     const reported = seconds(t3);
@@ -115,7 +117,7 @@ export async function demoCommand(positionals: string[], options: Options): Prom
     automation: { ...automation, outbox: join(dir, 'outbox') },
     reports: {
       asOf,
-      written: reportRuns.written.map((r) => ({ report: r.report, path: r.path, tables: r.tables.map((x) => x.view), headlines: r.headlines, ...(r.events ? { events: r.events } : {}) })),
+      written: reportRuns.written.map((r) => ({ report: r.report, path: r.path, tables: r.tables.map((x) => x.view), headlines: r.headlines, ...(r.events ? { events: r.events } : {}), ...(r.scores ? { scores: r.scores } : {}) })),
       ...(reportRuns.failed.length ? { failed: reportRuns.failed } : {}),
     },
     seconds: { generate: generated, ingestAndStream: ingested, verify: verified, reports: reported, total: seconds(started) },

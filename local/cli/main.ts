@@ -20,7 +20,7 @@ const commands: Record<string, { options: ParseArgsConfig['options']; run: Comma
   demo: { options: { ...common, seed: { type: 'string' }, customers: { type: 'string' }, months: { type: 'string' } }, run: lazy(() => import('./demo-command.ts'), 'demoCommand') },
   ingest: { options: { ...common, ...stage, entity: { type: 'string' }, format: { type: 'string' } }, run: lazy(() => import('./ingest-command.ts'), 'ingestCommand') },
   query: { options: { ...common, ...stage, format: { type: 'string', default: 'table' } }, run: lazy(() => import('./query-command.ts'), 'queryCommand') },
-  customer: { options: { ...common, ...stage }, run: lazy(() => import('./customer-command.ts'), 'customerCommand') },
+  customer: { options: { ...common, ...stage, phone: { type: 'string' }, email: { type: 'string' } }, run: lazy(() => import('./customer-command.ts'), 'customerCommand') },
   erase: { options: { ...common }, run: lazy(() => import('./erase-command.ts'), 'eraseCommand') },
   rules: { options: { ...common, cases: { type: 'string' } }, run: lazy(() => import('./rules-command.ts'), 'rulesCommand') },
   report: { options: { ...common, ...stage, 'as-of': { type: 'string' } }, run: lazy(() => import('./report-command.ts'), 'reportCommand') },
@@ -29,6 +29,7 @@ const commands: Record<string, { options: ParseArgsConfig['options']; run: Comma
   automations: { options: { ...common, 'as-of': { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } }, run: lazy(() => import('./automation-commands.ts'), 'automationsCommand') },
   events: { options: { ...common, from: { type: 'string' }, to: { type: 'string' } }, run: lazy(() => import('./automation-commands.ts'), 'eventsCommand') },
   lake: { options: { ...common, date: { type: 'string' }, table: { type: 'string' } }, run: lazy(() => import('./lake-command.ts'), 'lakeCommand') },
+  serve: { options: { ...common, port: { type: 'string' } }, run: lazy(() => import('./serve-command.ts'), 'serveCommand') },
 };
 
 export async function main(argv: string[]): Promise<number> {

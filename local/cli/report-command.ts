@@ -8,9 +8,12 @@ import { LocalBus } from '#lib/bus/local-bus.ts';
 import { openLocalQueryEngine } from '#lib/query/duckdb-engine.ts';
 import { FsObjectStore } from '#lib/store/fs-object-store.ts';
 import { isCalendarDate, todayUtc } from '#functions/reports/as-of.ts';
-import { reportNames } from '#functions/reports/catalog.ts';
+import { findReport, reportNames } from '#functions/reports/catalog.ts';
+import type { ScoreSink, ScoreWriteCounts } from '#functions/reports/report-scores.ts';
 import { runPrefix } from '#functions/reports/report-layout.ts';
 import { runReport } from '#functions/reports/run-report.ts';
+import { withLocalStack } from '../stack.ts';
+import { recordWriterScoreSink } from '../reports/score-sink.ts';
 import { UsageError } from './usage.ts';
 import type { Options } from './main.ts';
 
@@ -30,7 +33,12 @@ export async function reportCommand(positionals: string[], options: Options): Pr
   // A missing lake is most likely a wrong --dir: say so rather than write empty reports.
   if (!existsSync(lakeDir)) throw new Error(`no lake in ${resolve(dir)} (expected ${resolve(lakeDir)}): load data with crm ingest or crm demo first, or pass --dir`);
 
-  const { written, failed } = await runLocalReports(dir, name === 'all' ? reportNames : [name], asOf);
+  const names = name === 'all' ? reportNames : [name];
+  // Reports with score records write them back to the table: those run inside the local stack, whose
+  // stream then carries the scores into the lake and whose rules see the reports' events.
+  const { written, failed } = names.some((n) => findReport(n)?.scores)
+    ? await withLocalStack(dir, (stack) => runLocalReports(dir, names, asOf, stack.bus, recordWriterScoreSink(stack.writer)))
+    : await runLocalReports(dir, names, asOf);
   process.stdout.write(`${JSON.stringify({ asOf, reports: written, ...(failed.length ? { failed } : {}) }, null, 2)}\n`);
   return failed.length ? 1 : 0;
 }
@@ -70,7 +78,16 @@ async function openDashboard(positionals: string[], options: Options): Promise<n
 }
 
 export interface LocalReportRuns {
-  written: { report: string; path: string; files: string[]; tables: { name: string; view: string; rows: number }[]; headlines: unknown; events?: Record<string, number> }[];
+  written: {
+    report: string;
+    path: string;
+    files: string[];
+    tables: { name: string; view: string; rows: number }[];
+    headlines: unknown;
+    events?: Record<string, number>;
+    /** Score records written back (created, updated, unchanged, ...), when a sink was given. */
+    scores?: Omit<ScoreWriteCounts, 'errors'>;
+  }[];
   failed: { report: string; error: string }[];
 }
 
@@ -79,7 +96,7 @@ export interface LocalReportRuns {
  * Their events (segment moves, churn risk) go onto `bus`, by default the local bus that archives them
  * in `<dir>/events/events.ndjson`.
  */
-export async function runLocalReports(dir: string, names: readonly string[], asOf: string, bus: EventBus = new LocalBus(resolve(dir))): Promise<LocalReportRuns> {
+export async function runLocalReports(dir: string, names: readonly string[], asOf: string, bus: EventBus = new LocalBus(resolve(dir)), scores?: ScoreSink): Promise<LocalReportRuns> {
   const lakeDir = join(dir, 'lake');
   const reportsDir = resolve(dir, 'reports');
   const store = new FsObjectStore(reportsDir);
@@ -90,9 +107,12 @@ export async function runLocalReports(dir: string, names: readonly string[], asO
     for (const report of names) {
       const started = performance.now();
       try {
-        const summary = await runReport({ engine, store, name: report, asOf, bus });
+        let scoreWrites: ScoreWriteCounts | undefined;
+        const summary = await runReport({ engine, store, name: report, asOf, bus, ...(scores ? { scores, onScoresWritten: (c: ScoreWriteCounts) => (scoreWrites = c) } : {}) });
         const rows = summary.tables.reduce((n, t) => n + t.rows, 0);
-        process.stderr.write(`${report} as of ${asOf}: ${summary.tables.length} tables, ${rows} rows in ${Math.round(performance.now() - started)} ms\n`);
+        const scoreCounts = scoreWrites && (({ errors: _errors, ...counts }) => counts)(scoreWrites);
+        const scoreNote = scoreCounts ? `; scores ${Object.entries(scoreCounts).map(([k, v]) => `${k} ${v}`).join(', ')}` : '';
+        process.stderr.write(`${report} as of ${asOf}: ${summary.tables.length} tables, ${rows} rows in ${Math.round(performance.now() - started)} ms${scoreNote}\n`);
         written.push({
           report,
           path: join(reportsDir, runPrefix(report, asOf)),
@@ -100,6 +120,7 @@ export async function runLocalReports(dir: string, names: readonly string[], asO
           tables: summary.tables.map(({ name: table, view, rows: count }) => ({ name: table, view, rows: count })),
           headlines: summary.headlines,
           ...(summary.events ? { events: summary.events } : {}),
+          ...(scoreCounts ? { scores: scoreCounts } : {}),
         });
       } catch (err) {
         // One broken report must not keep the others from being written.

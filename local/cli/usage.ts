@@ -15,8 +15,11 @@ commands:
   report   NAME|all [--as-of YYYY-MM-DD] [--dir D]
            run reports on data up to the as-of date (default today, UTC); writes D/reports/NAME/as_of=DATE/
            (summary.json, dashboard.html, <table>/<table>.parquet); query them as NAME_<table>
-  customer ID [--dir D]
-           the customer 360 profile as JSON
+  customer ID | --phone P | --email E [--dir D]
+           the customer 360 profile as JSON (a merged id finds the survivor; phone and e-mail normalised as for
+           deduplication: "+44 (0)20 7946 0958", "0044 20 7946 0958" and "+442079460958" are one number)
+           exit 0 found, 3 no such customer (message on stderr, nothing on stdout), 4 several customers match
+           (their ids on stdout as {candidates}), 1 usage or system error
   report   open NAME [--as-of YYYY-MM-DD] --stage S
            a pre-signed link (5 minutes) to the dashboard of a deployed stage's run (default: its latest)
   --stage S  (ingest, query, report, customer) act on the deployed stack Crm-S instead of --dir: its outputs
@@ -44,6 +47,10 @@ commands:
            compact the lake's change log into the snapshots of a day (default yesterday, UTC), as the daily
            compaction does in AWS; <table> then reads the latest snapshot and the changes since; prints
            [{table, snapshotDt, rows}]
+  serve    [--dir D] [--port 8787]
+           the HTTP API's routes on 127.0.0.1 (POST /v1/{entity}, GET /v1/customers/{id}, GET /v1/customers?phone=|email=)
+           with the local stack behind them, and an index of the report dashboards at /; prints its URL on stdout;
+           Ctrl-C drains the stream and stops; a busy port exits 1 with a message
   attribution --input FILE [--half-life-days 7]
            multi-touch attribution of a path file (path;total_conversions;total_conversion_value;total_null,
            channels separated by " > "); prints {total, models: {first_touch, last_touch, linear, time_decay,

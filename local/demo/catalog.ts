@@ -145,6 +145,8 @@ export const CONTACT_TITLES = ['Managing Director', 'Head of Purchasing', 'IT Ma
 
 export interface Product {
   sku: string;
+  name: string;
+  category: string;
   /** List price in EUR cents, net of tax. */
   price: number;
   segment: 'consumer' | 'business';
@@ -153,35 +155,39 @@ export interface Product {
   gift?: boolean;
   /** Sold per seat or unit in bulk to companies. */
   bulk?: boolean;
+  /** Bought once and kept: a consumer does not buy it twice. */
+  durable?: boolean;
+  /** What owners of this product go on to buy (co-purchase structure the recommender can learn). */
+  leadsTo?: readonly string[];
 }
 
 export const PRODUCTS: readonly Product[] = [
-  { sku: 'AUD-HP-ANC200', price: 19900, segment: 'consumer', weight: 8, gift: true },
-  { sku: 'AUD-EB-PRO', price: 12900, segment: 'consumer', weight: 10, gift: true },
-  { sku: 'AUD-SPK-MINI', price: 5990, segment: 'consumer', weight: 9, gift: true },
-  { sku: 'WEA-WATCH-S2', price: 24900, segment: 'consumer', weight: 5, gift: true },
-  { sku: 'WEA-BAND-FIT', price: 7990, segment: 'consumer', weight: 6, gift: true },
-  { sku: 'TAB-10-64GB', price: 32900, segment: 'consumer', weight: 4, gift: true },
-  { sku: 'ERD-PAPER-7', price: 13900, segment: 'consumer', weight: 4, gift: true },
-  { sku: 'ACC-CHG-65W', price: 3490, segment: 'consumer', weight: 14 },
-  { sku: 'ACC-CBL-USBC', price: 1299, segment: 'consumer', weight: 18 },
-  { sku: 'ACC-CASE-TAB', price: 2990, segment: 'consumer', weight: 8 },
-  { sku: 'ACC-PWR-20K', price: 4490, segment: 'consumer', weight: 9, gift: true },
-  { sku: 'HOM-LAMP-DESK', price: 4990, segment: 'consumer', weight: 6 },
-  { sku: 'HOM-CAM-INDOOR', price: 6990, segment: 'consumer', weight: 5 },
-  { sku: 'PC-KBD-WL', price: 7900, segment: 'consumer', weight: 7 },
-  { sku: 'PC-MSE-WL', price: 3990, segment: 'consumer', weight: 9 },
-  { sku: 'PC-MON-24', price: 21900, segment: 'consumer', weight: 4 },
-  { sku: 'PC-CAM-HD', price: 6900, segment: 'consumer', weight: 5 },
-  { sku: 'GFT-CARD-50', price: 5000, segment: 'consumer', weight: 3, gift: true },
-  { sku: 'SVC-WARRANTY-2Y', price: 2900, segment: 'consumer', weight: 5 },
-  { sku: 'BIZ-HS-DUO', price: 14900, segment: 'business', weight: 8, bulk: true },
-  { sku: 'BIZ-DOCK-USB4', price: 22900, segment: 'business', weight: 8, bulk: true },
-  { sku: 'BIZ-MON-27', price: 32900, segment: 'business', weight: 6, bulk: true },
-  { sku: 'BIZ-CONF-CAM', price: 89900, segment: 'business', weight: 3 },
-  { sku: 'BIZ-MDM-SEAT', price: 4800, segment: 'business', weight: 6, bulk: true },
-  { sku: 'BIZ-SETUP-ONSITE', price: 65000, segment: 'business', weight: 2 },
-  { sku: 'BIZ-KBD-SET', price: 9900, segment: 'business', weight: 5, bulk: true },
+  { sku: 'AUD-HP-ANC200', name: 'ANC 200 noise-cancelling headphones', category: 'audio', price: 19900, segment: 'consumer', weight: 8, gift: true, durable: true, leadsTo: ['ACC-CBL-USBC', 'ACC-PWR-20K', 'SVC-WARRANTY-2Y'] },
+  { sku: 'AUD-EB-PRO', name: 'Earbuds Pro', category: 'audio', price: 12900, segment: 'consumer', weight: 10, gift: true, durable: true, leadsTo: ['ACC-CHG-65W', 'AUD-SPK-MINI'] },
+  { sku: 'AUD-SPK-MINI', name: 'Mini Bluetooth speaker', category: 'audio', price: 5990, segment: 'consumer', weight: 9, gift: true, durable: true, leadsTo: ['ACC-PWR-20K', 'AUD-EB-PRO'] },
+  { sku: 'WEA-WATCH-S2', name: 'Smartwatch S2', category: 'wearables', price: 24900, segment: 'consumer', weight: 5, gift: true, durable: true, leadsTo: ['ACC-CHG-65W', 'SVC-WARRANTY-2Y', 'AUD-EB-PRO'] },
+  { sku: 'WEA-BAND-FIT', name: 'Fitness band', category: 'wearables', price: 7990, segment: 'consumer', weight: 6, gift: true, durable: true, leadsTo: ['WEA-WATCH-S2', 'AUD-EB-PRO'] },
+  { sku: 'TAB-10-64GB', name: 'Tablet 10" 64 GB', category: 'tablets', price: 32900, segment: 'consumer', weight: 4, gift: true, durable: true, leadsTo: ['ACC-CASE-TAB', 'ACC-CHG-65W', 'SVC-WARRANTY-2Y'] },
+  { sku: 'ERD-PAPER-7', name: 'E-reader Paper 7"', category: 'tablets', price: 13900, segment: 'consumer', weight: 4, gift: true, durable: true, leadsTo: ['GFT-CARD-50', 'HOM-LAMP-DESK'] },
+  { sku: 'ACC-CHG-65W', name: '65 W USB-C charger', category: 'accessories', price: 3490, segment: 'consumer', weight: 14, leadsTo: ['ACC-CBL-USBC'] },
+  { sku: 'ACC-CBL-USBC', name: 'USB-C cable 2 m', category: 'accessories', price: 1299, segment: 'consumer', weight: 18 },
+  { sku: 'ACC-CASE-TAB', name: 'Tablet case', category: 'accessories', price: 2990, segment: 'consumer', weight: 8, durable: true },
+  { sku: 'ACC-PWR-20K', name: 'Power bank 20,000 mAh', category: 'accessories', price: 4490, segment: 'consumer', weight: 9, gift: true, leadsTo: ['ACC-CBL-USBC'] },
+  { sku: 'HOM-LAMP-DESK', name: 'LED desk lamp', category: 'home', price: 4990, segment: 'consumer', weight: 6, durable: true, leadsTo: ['HOM-CAM-INDOOR'] },
+  { sku: 'HOM-CAM-INDOOR', name: 'Indoor security camera', category: 'home', price: 6990, segment: 'consumer', weight: 5, durable: true, leadsTo: ['HOM-LAMP-DESK', 'ACC-CBL-USBC'] },
+  { sku: 'PC-KBD-WL', name: 'Wireless keyboard', category: 'pc', price: 7900, segment: 'consumer', weight: 7, durable: true, leadsTo: ['PC-MSE-WL', 'PC-MON-24'] },
+  { sku: 'PC-MSE-WL', name: 'Wireless mouse', category: 'pc', price: 3990, segment: 'consumer', weight: 9, durable: true, leadsTo: ['PC-KBD-WL', 'PC-CAM-HD'] },
+  { sku: 'PC-MON-24', name: '24" monitor', category: 'pc', price: 21900, segment: 'consumer', weight: 4, durable: true, leadsTo: ['PC-CAM-HD', 'PC-KBD-WL', 'PC-MSE-WL'] },
+  { sku: 'PC-CAM-HD', name: 'HD webcam', category: 'pc', price: 6900, segment: 'consumer', weight: 5, durable: true, leadsTo: ['PC-MON-24', 'AUD-HP-ANC200'] },
+  { sku: 'GFT-CARD-50', name: 'Gift card 50', category: 'gifts', price: 5000, segment: 'consumer', weight: 3, gift: true },
+  { sku: 'SVC-WARRANTY-2Y', name: '2-year extended warranty', category: 'services', price: 2900, segment: 'consumer', weight: 5 },
+  { sku: 'BIZ-HS-DUO', name: 'Business headset Duo', category: 'business', price: 14900, segment: 'business', weight: 8, bulk: true, leadsTo: ['BIZ-CONF-CAM'] },
+  { sku: 'BIZ-DOCK-USB4', name: 'USB4 docking station', category: 'business', price: 22900, segment: 'business', weight: 8, bulk: true, leadsTo: ['BIZ-MON-27', 'BIZ-KBD-SET'] },
+  { sku: 'BIZ-MON-27', name: '27" business monitor', category: 'business', price: 32900, segment: 'business', weight: 6, bulk: true, leadsTo: ['BIZ-DOCK-USB4'] },
+  { sku: 'BIZ-CONF-CAM', name: 'Conference room camera', category: 'business', price: 89900, segment: 'business', weight: 3, durable: true, leadsTo: ['BIZ-SETUP-ONSITE'] },
+  { sku: 'BIZ-MDM-SEAT', name: 'Device management seat (year)', category: 'business', price: 4800, segment: 'business', weight: 6, bulk: true },
+  { sku: 'BIZ-SETUP-ONSITE', name: 'On-site setup service', category: 'business', price: 65000, segment: 'business', weight: 2, leadsTo: ['BIZ-MDM-SEAT'] },
+  { sku: 'BIZ-KBD-SET', name: 'Keyboard and mouse set', category: 'business', price: 9900, segment: 'business', weight: 5, bulk: true, leadsTo: ['BIZ-DOCK-USB4'] },
 ];
 
 /** The sales team: `book` is the share of accounts, `skill` scales win rates (for performance reports). */

@@ -1,4 +1,4 @@
-// The demo data set: a deterministic, realistic CRM history for all twelve tables, and the files
+// The demo data set: a deterministic, realistic CRM history for every table, and the files
 // `crm demo` ingests (`<dir>/input/<table>.ndjson`).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -7,7 +7,7 @@ import { entities, type EntityName } from '#schemas/registry.ts';
 import { companyAccount, type AccountHistory } from './accounts.ts';
 import { generateActivities } from './activities.ts';
 import { addMonths } from './calendar.ts';
-import { EUR_RATE } from './catalog.ts';
+import { EUR_RATE, PRODUCTS } from './catalog.ts';
 import { campaignRecord, planCampaigns } from './campaigns.ts';
 import { generateContacts } from './contacts.ts';
 import { byText, demoContext } from './context.ts';
@@ -110,10 +110,29 @@ export function generateDemo(options: DemoOptions = {}): DemoData {
     campaign_touches: touches,
     survey_responses: surveys,
     users: generateTeam(ctx),
+    products: productRecords(ctx.start),
     // Tasks and automation runs are made by the rules while the demo runs, not generated.
     tasks: [],
     automation_runs: [],
+    // Scores are written back by the reports while the demo runs.
+    scores: [],
   };
+}
+
+/** The catalogue as product records: list prices in EUR (orders in other currencies use converted price lists). */
+function productRecords(from: number): DemoData['products'] {
+  const updatedAt = new Date(from).toISOString();
+  return PRODUCTS.map((x) => ({
+    id: x.sku,
+    updatedAt,
+    sku: x.sku,
+    name: x.name,
+    category: x.category,
+    listPrice: x.price / 100,
+    currency: 'EUR',
+    active: true,
+    durable: x.durable ?? false,
+  }));
 }
 
 /** Writes one NDJSON file per table to `<dir>/input/` (empty tables get an empty file) and returns the counts. */

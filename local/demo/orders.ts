@@ -36,7 +36,8 @@ export function buildOrders(ctx: DemoContext, profiles: readonly CustomerProfile
     const rng = ctx.rng.fork(`orders:${p.id}`);
     const preferred = preferredChannel(rng, p);
     const method = preferredMethod(rng, p);
-    list.forEach((purchase, i) => facts.push(orderFact(ctx, rng, p, purchase, i + 1, preferred, method)));
+    const owned = new Set<string>();
+    list.forEach((purchase, i) => facts.push(orderFact(ctx, rng, p, purchase, i + 1, preferred, method, owned)));
   }
   return facts;
 }
@@ -49,11 +50,12 @@ function preferredMethod(rng: Rng, p: CustomerProfile): PaymentMethod {
   return p.kind === 'company' ? rng.weighted({ transfer: 80, direct_debit: 20 }) : rng.weighted({ card: 45, paypal: 28, direct_debit: 10, transfer: 12, other: 5 });
 }
 
-function orderFact(ctx: DemoContext, rng: Rng, p: CustomerProfile, purchase: Purchase, seq: number, preferred: Channel, preferredPay: PaymentMethod): OrderFact {
+function orderFact(ctx: DemoContext, rng: Rng, p: CustomerProfile, purchase: Purchase, seq: number, preferred: Channel, preferredPay: PaymentMethod, owned: Set<string>): OrderFact {
   const at = purchase.at;
   const channel: Channel = purchase.campaignId ? 'web' : rng.chance(0.75) ? preferred : preferredChannel(rng, p);
   const method: PaymentMethod = channel === 'store' ? (rng.chance(0.7) ? 'card' : 'cash') : rng.chance(0.85) ? preferredPay : preferredMethod(rng, p);
-  const lines = basket(rng, p, at);
+  const lines = basket(rng, p, at, owned);
+  for (const l of lines) owned.add(l.sku);
   const subtotal = lines.reduce((s, l) => s + l.quantity * l.unitPrice, 0);
   const discountRate = discountFor(rng, p, at, purchase);
   const discount = Math.round((subtotal * discountRate) / 100);
@@ -125,7 +127,15 @@ interface Line {
   unitPrice: number;
 }
 
-function basket(rng: Rng, p: CustomerProfile, at: number): Line[] {
+const LEADS_TO_BOOST = 6;
+const IN_BASKET_BOOST = 4;
+
+/**
+ * Products are drawn by popularity, shaped the way real baskets are: what a customer already owns leads
+ * to its accessories and follow-ups (`leadsTo`), items of one basket go together, and a durable product
+ * is not bought twice. This is the structure the recommendations report learns.
+ */
+function basket(rng: Rng, p: CustomerProfile, at: number, owned: ReadonlySet<string>): Line[] {
   const q4 = monthOf(at) >= 10;
   const business = p.kind === 'company' && rng.chance(0.85);
   const pool = PRODUCTS.filter((x) => x.segment === (business ? 'business' : 'consumer'));
@@ -135,11 +145,24 @@ function basket(rng: Rng, p: CustomerProfile, at: number): Line[] {
   if (q4 && rng.chance(0.3)) size++;
   const chosen: Product[] = [];
   while (chosen.length < Math.min(size, pool.length)) {
-    const product = rng.pickWeighted(pool, (x) => (chosen.includes(x) ? 0 : x.weight * (q4 && x.gift ? 2.5 : 1)));
+    const product = rng.pickWeighted(pool, (x) => productWeight(x, chosen, owned, q4));
     if (!chosen.includes(product)) chosen.push(product);
   }
   return chosen.map((product) => ({ sku: product.sku, quantity: quantity(rng, product, business), unitPrice: localPrice(product.price, p.market.currency) }));
 }
+
+const followsFrom = (x: Product, skus: Iterable<string>) => {
+  for (const sku of skus) if (PRODUCT_BY_SKU.get(sku)?.leadsTo?.includes(x.sku)) return true;
+  return false;
+};
+
+function productWeight(x: Product, chosen: readonly Product[], owned: ReadonlySet<string>, q4: boolean): number {
+  if (chosen.includes(x) || (x.durable && owned.has(x.sku))) return 0;
+  const boost = followsFrom(x, owned) ? LEADS_TO_BOOST : followsFrom(x, chosen.map((c) => c.sku)) ? IN_BASKET_BOOST : 1;
+  return x.weight * (q4 && x.gift ? 2.5 : 1) * boost;
+}
+
+const PRODUCT_BY_SKU = new Map(PRODUCTS.map((x) => [x.sku, x]));
 
 function quantity(rng: Rng, product: Product, business: boolean): number {
   if (business && product.bulk) return Math.max(2, Math.round(rng.logNormal(4, 0.6)));

@@ -21,6 +21,13 @@ export interface DynamoDbLocalOptions {
   jarPath?: string;
   /** JVM flags before `-jar`. @default DEFAULT_JVM_FLAGS */
   jvmFlags?: readonly string[];
+  /**
+   * The caller stops the emulator itself on SIGINT/SIGTERM (crm serve drains the stream first): the JVM gets a process
+   * group of its own, so a terminal's Ctrl-C does not reach it, and the signal handlers here leave it running. It is
+   * still killed when this process exits.
+   * @default false
+   */
+  callerHandlesSignals?: boolean;
 }
 
 export interface DynamoDbLocal {
@@ -96,7 +103,7 @@ async function launch(o: DynamoDbLocalOptions & { jar: string; launcher: string 
   ];
   const started = performance.now();
   // Not detached: a terminal Ctrl-C reaches the JVM's process group too, so it dies even if we cannot react.
-  const child = spawn('java', args, { cwd: o.dbPath, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('java', args, { cwd: o.dbPath, stdio: ['ignore', 'pipe', 'pipe'], detached: o.callerHandlesSignals ?? false });
   let output = '';
   const keep = (chunk: Buffer) => { output = (output + chunk.toString('utf8')).slice(-OUTPUT_TAIL); };
   child.stdout!.on('data', keep);
@@ -109,7 +116,7 @@ async function launch(o: DynamoDbLocalOptions & { jar: string; launcher: string 
   const endpoint = `http://127.0.0.1:${o.port}`;
   const clientConfig = localClientConfig(endpoint, o.maxAttempts);
   const client = new DynamoDBClient(clientConfig);
-  const instance: Running = { child, lockFile: o.lockFile, exited, stopping: undefined };
+  const instance: Running = { child, lockFile: o.lockFile, exited, stopping: undefined, callerHandlesSignals: o.callerHandlesSignals ?? false };
 
   // When main() dies (e.g. the port is taken) Jetty's threads keep the JVM alive: watch for that too.
   const mainDied = () => (/Exception in thread "main"/.test(output) ? 'its main thread failed' : undefined);
@@ -184,6 +191,7 @@ interface Running {
   lockFile: string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>;
   stopping: Promise<void> | undefined;
+  callerHandlesSignals: boolean;
 }
 
 async function terminate(r: Running, graceMs: number): Promise<void> {
@@ -350,8 +358,9 @@ function onExit(): void {
 }
 
 async function onSignal(signal: NodeJS.Signals): Promise<void> {
-  process.stderr.write(`${signal}: stopping DynamoDB Local\n`);
-  await Promise.all([...running].map(async (r) => {
+  const mine = [...running].filter((r) => !r.callerHandlesSignals);
+  if (mine.length) process.stderr.write(`${signal}: stopping DynamoDB Local\n`);
+  await Promise.all(mine.map(async (r) => {
     await terminate(r, 5_000);
     untrack(r);
     releaseLock(r.lockFile);

@@ -8,6 +8,7 @@ import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/clien
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { AnyEntity } from '#schemas/registry.ts';
+import type { CustomerProfile, CustomerQuery, LookupResult, ProfileCandidate } from '#lib/profile/customer-profile.ts';
 import { AthenaQueryEngine } from '#lib/query/athena-engine.ts';
 import { formatResult, type OutputFormat } from '#lib/query/format.ts';
 import { readRecords, type InputFormat } from '#functions/ingest/record-reader.ts';
@@ -147,4 +148,30 @@ export async function customerFromStage(api: SignedApi, id: string): Promise<unk
   if (response.status === 404) return undefined;
   if (response.status !== 200) throw new Error(`GET /v1/customers/${id} answered ${response.status}: ${JSON.stringify(response.body)}`);
   return response.body;
+}
+
+/**
+ * `crm customer ID | --phone P | --email E --stage S`: GET /v1/customers/{id} or ?phone=|?email= through the API,
+ * its answers (200, 300 candidates, 400, 404) mapped back to the local look-up's result so the exit codes agree.
+ */
+export async function customerLookupFromStage(api: SignedApi, query: CustomerQuery): Promise<LookupResult> {
+  const path = 'id' in query
+    ? `v1/customers/${encodeURIComponent(query.id)}`
+    : `v1/customers?${new URLSearchParams('phone' in query ? { phone: query.phone } : { email: query.email }).toString()}`;
+  const response = await api.request('GET', path);
+  const body = (response.body ?? {}) as { message?: string; candidates?: ProfileCandidate[] };
+  switch (response.status) {
+    case 200: {
+      const profile = response.body as CustomerProfile;
+      return { status: 'found', customerId: String(profile.customer?.['id'] ?? ('id' in query ? query.id : '')), profile };
+    }
+    case 300:
+      return { status: 'ambiguous', message: body.message ?? 'several customers match', candidates: body.candidates ?? [] };
+    case 400:
+      return { status: 'invalid', message: body.message ?? 'the API refused the look-up' };
+    case 404:
+      return { status: 'not_found', message: body.message ?? 'no such customer' };
+    default:
+      throw new Error(`GET /${path} answered ${response.status}: ${JSON.stringify(response.body)}`);
+  }
 }

@@ -28,8 +28,8 @@ describe('generateDemo: the data model', () => {
     // Prepare / Act happen in beforeAll. Assess:
     const tables = Object.values(entities).map((d) => d.table).sort();
     expect(Object.keys(data).sort()).toEqual(tables);
-    // Tasks and automation runs are made by the rules while the demo runs, never generated.
-    const madeByRules = new Set(['tasks', 'automation_runs']);
+    // Tasks and automation runs are made by the rules, scores by the reports while the demo runs, never generated.
+    const madeByRules = new Set(['tasks', 'automation_runs', 'scores']);
     for (const t of tables) {
       if (madeByRules.has(t)) expect(data[t as DemoTable], t).toHaveLength(0);
       else expect(data[t as DemoTable].length, t).toBeGreaterThan(0);
@@ -280,6 +280,33 @@ describe('generateDemo: business structure', () => {
     for (const c of data.contacts) contactsPerCompany.set(c.customerId, (contactsPerCompany.get(c.customerId) ?? 0) + (c.isPrimary ? 1 : 0));
     expect([...contactsPerCompany.values()].every((n) => n === 1)).toBe(true);
     expect(data.activities.some((a) => a.leadId) && data.activities.some((a) => a.customerId)).toBe(true);
+  });
+});
+
+describe('generateDemo: the catalogue and what customers buy', () => {
+  it('ships the catalogue: every line item sku is a product record', () => {
+    const skus = new Set(data.products.map((p) => p.sku));
+    expect(skus.size).toBe(data.products.length);
+    const sold = new Set(data.orders.flatMap((o) => o.lineItems.map((l) => l.sku)));
+    expect([...sold].filter((s) => !skus.has(s))).toEqual([]);
+  });
+
+  it('never sells a customer a durable product twice, and owners of a product buy what it leads to more than others do', () => {
+    const durable = new Set(data.products.filter((p) => p.durable).map((p) => p.sku));
+    const bought = new Map<string, string[]>();
+    for (const o of [...data.orders].sort((a, b) => (a.orderedAt < b.orderedAt ? -1 : 1))) {
+      const list = bought.get(o.customerId) ?? [];
+      for (const l of o.lineItems) {
+        if (durable.has(l.sku)) expect(list.includes(l.sku), `${o.customerId} ${l.sku}`).toBe(false);
+      }
+      bought.set(o.customerId, [...list, ...o.lineItems.map((l) => l.sku)]);
+    }
+    // A tablet leads to its case: tablet owners buy a case far more often than other buyers.
+    const withTablet = [...bought.values()].filter((skus) => skus.includes('TAB-10-64GB'));
+    const without = [...bought.values()].filter((skus) => !skus.includes('TAB-10-64GB'));
+    const rate = (group: string[][]) => group.filter((skus) => skus.includes('ACC-CASE-TAB')).length / group.length;
+    expect(withTablet.length).toBeGreaterThan(20);
+    expect(rate(withTablet)).toBeGreaterThan(2 * rate(without));
   });
 });
 

@@ -3,7 +3,7 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
-import { BatchGetItemCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, DynamoDBClient, PutItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -54,11 +54,16 @@ describe('functions/stream/handler.ts', () => {
     sm.on(GetSecretValueCommand).resolves({ SecretString: 'k'.repeat(64) });
     s3.on(PutObjectCommand).resolves({});
     eb.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({ FailedEntryCount: 0, Entries: input.Entries.map(() => ({ EventId: 'e' })) }));
+    // The profile summary: nothing stored yet, then the summary and the order's value in one transaction.
+    ddb.on(BatchGetItemCommand).resolves({ Responses: { 'crm-table': [] } });
+    ddb.on(TransactWriteItemsCommand).resolves({});
     const { handler } = await import('#functions/stream/handler.ts');
     const event = streamEvent([streamRecord(entities.order, 1, { ...order, updatedAt: '2026-01-01T00:00:00.000Z' })]);
     expect(await handler(event, context)).toEqual({ batchItemFailures: [] });
     expect(await handler(event, context)).toEqual({ batchItemFailures: [] });
     expect(sm).toHaveReceivedCommandTimes(GetSecretValueCommand, 1);
+    const profile = ddb.commandCalls(TransactWriteItemsCommand)[0]!.args[0].input.TransactItems!.map((i) => i.Put?.Item?.pk?.S);
+    expect(profile.sort()).toEqual(['ORDERVALUE#o1', 'PROFILE#c1']);
     const put = s3.commandCalls(PutObjectCommand)[0]!.args[0].input;
     expect(put).toMatchObject({ Bucket: 'lake-bucket', Key: expect.stringMatching(/^lake\/orders\/dt=2026-01-15\/\d{40}-\d{40}\.parquet$/) });
     expect(eb).toHaveReceivedCommandWith(PutEventsCommand, { Entries: [expect.objectContaining({ EventBusName: 'crm', Source: 'crm.records', DetailType: 'OrderCreated' })] });

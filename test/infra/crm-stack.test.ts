@@ -227,8 +227,8 @@ describe('Lambda functions', () => {
   const env = (fn: Parameters<typeof logicalId>[0]) => resource(fn).Properties.Environment.Variables as Record<string, unknown>;
 
   it('run Node.js 22 on ARM64 with tracing, a retained log group and Powertools settings', () => {
-    // ingest, import, stream, rules, erasure
-    expect(functions).toHaveLength(5);
+    // ingest, import, stream, rules, erasure, customer profile
+    expect(functions).toHaveLength(6);
     for (const [id, fn] of functions) {
       expect(fn.Properties, id).toMatchObject({
         Runtime: 'nodejs22.x',

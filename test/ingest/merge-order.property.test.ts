@@ -14,7 +14,7 @@ import { startDynamoDbLocal, type DynamoDbLocal } from '#local/dynamodb/emulator
 import { ensureTable } from '#local/dynamodb/table.ts';
 import { RecordWriter } from '#functions/ingest/record-writer.ts';
 import { validateRecord, type CrmRecord } from '#functions/ingest/validate.ts';
-import { buildProfile, loadCustomerItems, resolveCustomerId } from '#functions/ingest/customer-profile.ts';
+import { queryCustomerCollection } from '#lib/table/customer-collection.ts';
 import { aliasKey, identityKey, recordKey } from '#lib/table/design.ts';
 import { entities } from '#schemas/registry.ts';
 
@@ -128,9 +128,12 @@ async function finalState(table: string, prefix: string, twins: Twin[]) {
   const profiles = [];
   for (let k = 0; k < twins.length; k++) {
     const id = `${prefix}c${k}`;
-    const items = await loadCustomerItems(ddb.client, table, await resolveCustomerId(ddb.client, table, id));
-    const profile = buildProfile(items);
-    profiles.push(strip({ profile, orders: (items.get('order') ?? []).map((o) => o.id).sort(), contacts: (items.get('contact') ?? []).map((c) => c.id).sort() }));
+    // The survivor's record and every record filed under it or an id merged into it (a full read, not the bounded profile).
+    const survivorId = ((await get(table, aliasKey('customers', id)))?.targetId as string | undefined) ?? id;
+    const survivor = await get(table, recordKey('customers', survivorId));
+    const items = (await Promise.all([survivorId, ...((survivor?.mergedIds as string[] | undefined) ?? [])].map((cid) => queryCustomerCollection(ddb.client, table, cid)))).flat();
+    const ids = (entity: string) => items.filter((i) => i.entity === entity).map((i) => String(i.id)).sort();
+    profiles.push(strip({ customer: survivor?.data ?? null, orders: ids('order'), contacts: ids('contact') }));
   }
   const aliases = [];
   for (let k = 0; k < twins.length; k++) aliases.push(strip((await get(table, aliasKey('customers', `${prefix}c${k}`)))?.targetId ?? null));

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CrmRecord } from '#functions/ingest/validate.ts';
 import type { EventBridgeEnvelope } from '#lib/bus/local-bus.ts';
 import { resolveAutomationConfig } from '#lib/rules/config.ts';
-import { buildProfile, loadCustomerItems } from '#functions/ingest/customer-profile.ts';
+import { lookupCustomer } from '#lib/profile/customer-profile.ts';
 import { verifyWebhook } from '#lib/rules/webhook-signature.ts';
 import { entities, type AnyEntity } from '#schemas/registry.ts';
 import { localWebhookSecret, writeLocalClock } from '#local/automation/local-rules.ts';
@@ -123,7 +123,8 @@ describe('automation rules on the local stack', () => {
         expect(onboarding.every((t) => t.opportunityId === 'opp-1' && t.customerId === 'cus-1' && t.ownerId === 'rep-a')).toBe(true);
         expect(readdirSync(join(dir, 'outbox', 'webhooks', 'deal-won'))).toHaveLength(1);
         // Tasks are records of the customer: the 360 view lists the open ones.
-        const profile = buildProfile(await loadCustomerItems(stack.client, stack.tableName, 'cus-1'));
+        const found = await lookupCustomer(stack.client, stack.tableName, { id: 'cus-1' });
+        const profile = found.status === 'found' ? found.profile : undefined;
         expect(profile?.openTasks.map((t) => t.id).sort()).toEqual(onboarding.map((t) => t.id).sort());
 
         // The working endpoint got one signed call; the broken one got every attempt, then the dead-letter file.

@@ -6,7 +6,8 @@ import { entities } from '#schemas/registry.ts';
 import { crm, scalar, tempDir } from './cli-helpers.ts';
 
 /** Tables the automation rules fill while the demo runs; the generator leaves their input files empty. */
-const MADE_BY_RULES = new Set(['tasks', 'automation_runs']);
+// Made while the demo runs: tasks and automation runs by the rules, scores by the reports.
+const MADE_BY_RULES = new Set(['tasks', 'automation_runs', 'scores']);
 
 describe('crm demo', () => {
   it('ingests every generated file so that each table holds the distinct ids of its file', async () => {
@@ -32,6 +33,11 @@ describe('crm demo', () => {
     expect(summary.reports.asOf).toBe('2026-10-31');
     expect(summary.reports.written.map((r: { report: string }) => r.report)).toContain('sales_overview');
     expect(summary.reports.failed).toBeUndefined();
+    // The reports wrote their scores back: one per customer scored by rfm, and a score per open lead.
+    const scoresOf = (model: string) => scalar(dir, `SELECT count(*) FROM scores WHERE model = '${model}'`);
+    expect(await scoresOf('rfm')).toBe(await scalar(dir, "SELECT count(*) FROM rfm_customer_segments WHERE as_of = DATE '2026-10-31'"));
+    expect(await scoresOf('recommendations')).toBe(await scoresOf('rfm'));
+    expect(Number(await scoresOf('lead_scoring'))).toBeGreaterThan(0);
     const ordersInReport = await scalar(dir, "SELECT sum(orders) FROM sales_overview_monthly_sales WHERE as_of = DATE '2026-10-31'");
     expect(ordersInReport).toBe(await scalar(dir, "SELECT count(*) FROM orders WHERE status <> 'cancelled' AND ordered_at >= TIMESTAMP '2024-11-01 00:00:00'"));
     expect(summary.events.published).toBeGreaterThan(0);
@@ -46,6 +52,8 @@ describe('crm demo', () => {
     const again = await crm('demo', '--dir', dir, '--seed', '7', '--customers', '40', '--months', '12');
     expect(readFileSync(join(dir, 'input', 'orders.ndjson'), 'utf8')).toBe(before);
     expect(again.json().lake.changes).toBe(0);
+    // Same data, same as-of date: the reports' scores are unchanged, nothing new written.
+    for (const r of again.json().reports.written) if (r.scores) expect(r.scores, r.report).toMatchObject({ created: 0, updated: 0, stale: 0, failed: 0 });
     expect(Number(await scalar(dir, 'SELECT count(*) FROM tasks'))).toBe(tasks);
   }, 300_000);
 });

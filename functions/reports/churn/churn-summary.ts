@@ -2,6 +2,7 @@
 import type { BusEvent } from '#lib/bus/event-bus.ts';
 import { REPORT_EVENT_SOURCE } from '#schemas/events.ts';
 import type { Headline, ReportContext } from '../report-definition.ts';
+import { modelVersion, scoreRecord, type ScoreInput } from '../report-scores.ts';
 import { churnSettings } from './churn-settings.ts';
 
 type Row = Record<string, unknown>;
@@ -81,4 +82,33 @@ export function churnEvents(context: ReportContext): BusEvent[] {
       detailType: 'ChurnRiskDetected',
       detail: { customerId: String(r.customer_id), churnRisk: forNumericMatching(num(r.churn_risk)), valueAtRisk: forNumericMatching(num(r.value_at_risk)), currency: String(r.currency), asOf: context.asOf },
     }));
+}
+
+const round4 = (v: number) => Math.round(v * 1e4) / 1e4;
+const mainCurrencyFirst = (a: Row, b: Row) =>
+  Number(b.clv_12m) - Number(a.clv_12m) || Number(b.x) - Number(a.x) || (String(a.currency) < String(b.currency) ? -1 : String(a.currency) > String(b.currency) ? 1 : 0);
+
+/**
+ * A `churn` score per customer: P(alive), expected purchases in 90 days, the 12-month CLV and churn risk
+ * in the customer's main currency (the row with the greatest CLV; then more repeat purchases, then the
+ * currency code), since money in two currencies is never added. Figures are rounded to 4 places, so a
+ * refit that moves nothing visible writes nothing new.
+ */
+export function churnScores(context: ReportContext): ScoreInput[] {
+  const version = modelVersion('bgnbd-gamma-gamma', churnSettings());
+  const main = new Map<string, Row>();
+  for (const r of rowsOf(context, 'customer_scores')) {
+    const id = String(r.customer_id);
+    const best = main.get(id);
+    if (!best || mainCurrencyFirst(r, best) < 0) main.set(id, r);
+  }
+  return [...main.values()].map((r) =>
+    scoreRecord('churn', version, context.asOf, { customerId: String(r.customer_id) }, {
+      pAlive: round4(Number(r.p_alive)),
+      expectedPurchases: round4(Number(r.expected_purchases_90d)),
+      clv: Number(r.clv_12m),
+      currency: String(r.currency),
+      churnRisk: round4(Number(r.churn_risk)),
+    }),
+  );
 }

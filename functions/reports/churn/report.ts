@@ -3,7 +3,7 @@
 // fitted on per-customer statistics computed in SQL, a 12-month CLV, an at-risk list and a
 // calibration/holdout check. Contracts: cohort retention and the shifted-beta-geometric model.
 import { defineReport } from '../report-definition.ts';
-import { churnEvents, churnHeadlines, churnSummary } from './churn-summary.ts';
+import { churnEvents, churnHeadlines, churnScores, churnSummary } from './churn-summary.ts';
 import { churnTables } from './churn-tables.ts';
 
 export const churn = defineReport({
@@ -132,4 +132,5 @@ export const churn = defineReport({
   headlines: churnHeadlines,
   summary: churnSummary,
   events: churnEvents,
+  scores: churnScores,
 });

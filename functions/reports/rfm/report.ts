@@ -5,6 +5,7 @@ import type { BusEvent } from '#lib/bus/event-bus.ts';
 import { REPORT_EVENT_SOURCE, type CustomerSegmentChangedDetail } from '#schemas/events.ts';
 import { CUSTOMER_TIERS } from '#schemas/entities.ts';
 import { defineReport, type Headline, type ReportContext, type ReportDefinition } from '../report-definition.ts';
+import { modelVersion, scoreRecord, type ScoreInput } from '../report-scores.ts';
 import { compileScheme, RFM_SCHEME, type RfmScheme, type Tier } from './scheme.ts';
 import { customerSegmentsTable, movementTable, previousSegments, rowsOf, segmentCustomers, segmentSummaryTable, tierSummaryTable } from './segmentation.ts';
 
@@ -137,7 +138,15 @@ export function rfmReport(scheme: RfmScheme = RFM_SCHEME): ReportDefinition {
       previousAsOf: context.previous?.asOf ?? null,
     }),
     events: segmentChangedEvents,
+    scores: (context) => rfmScores(context, modelVersion('rfm-quintiles', scheme)),
   });
+}
+
+/** Each segmented customer's segment and tier as a `rfm` score record. */
+export function rfmScores({ asOf, tables }: ReportContext, version: string): ScoreInput[] {
+  return rowsOf(tables, 'customer_segments').map((c) =>
+    scoreRecord('rfm', version, asOf, { customerId: String(c.customer_id) }, { segment: String(c.segment), tier: c.tier as Tier }),
+  );
 }
 
 async function postProcess(tables: ReportContext['tables'], previous: ReportContext['previous'], compiled: ReturnType<typeof compileScheme>) {
