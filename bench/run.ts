@@ -12,6 +12,7 @@ import { ingestRows } from '#functions/ingest/ingest-rows.ts';
 import { generateDemo } from '#local/demo/generate.ts';
 import { withLocalStack } from '#local/stack.ts';
 import { benchOrdersAggregate, benchParquetWrite } from './lake.ts';
+import { benchLakeHistory } from './lake-history.ts';
 import { benchReaders } from './readers.ts';
 import { benchForecastAccuracy, benchForecastFit } from './forecast.ts';
 import { benchAttribution } from './attribution.ts';
@@ -100,5 +101,7 @@ log(`BG/NBD + Gamma-Gamma fit on 1M simulated customers (Python lifetimes: 16.1 
 const churnFit = benchChurnFit(1_000_000);
 log(`report SQL over 10M generated orders of 1M customers on DuckDB`);
 const reportSql = process.argv.includes('--no-report-sql') ? undefined : await benchReportsSql(['churn', 'rfm']);
+log('sales_overview over three years of daily changes (6.4M rows): files and bytes read before and after compaction into snapshots');
+const lakeHistory = process.argv.includes('--no-lake-history') ? undefined : await benchLakeHistory();
 
-process.stdout.write(`${JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, validation, rules, readers, parquet, aggregate, attribution, forecast, ...(ingest ? { ingest } : {}), ...(customerLookup ? { customerLookup } : {}), churnFit, ...(reportSql ? { reportSql } : {}) }, null, 2)}\n`);
+process.stdout.write(`${JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, validation, rules, readers, parquet, aggregate, attribution, forecast, ...(ingest ? { ingest } : {}), ...(customerLookup ? { customerLookup } : {}), churnFit, ...(reportSql ? { reportSql } : {}), ...(lakeHistory ? { lakeHistory } : {}) }, null, 2)}\n`);

@@ -16,6 +16,7 @@ import { IngestApi } from './constructs/ingest-api.ts';
 import { CustomerProfileApi } from './constructs/customer-profile-api.ts';
 import { Erasure } from './constructs/erasure.ts';
 import { LakeCatalog } from './constructs/lake-catalog.ts';
+import { LakeCompaction } from './constructs/lake-compaction.ts';
 import { MessagingKey } from './constructs/messaging-key.ts';
 import { PseudonymKey } from './constructs/pseudonym-key.ts';
 import { LakeViewQueries } from './constructs/lake-view-queries.ts';
@@ -33,6 +34,8 @@ export class CrmStack extends Stack {
   readonly bus: CrmEventBus;
   readonly catalog: LakeCatalog;
   readonly workgroup: AnalyticsWorkgroup;
+  /** Daily compaction of the lake's change log into snapshots (what keeps the views O(current data)). */
+  readonly compaction: LakeCompaction;
   readonly ingestApi: IngestApi;
   readonly erasure: Erasure;
   readonly customerProfile: CustomerProfileApi;
@@ -112,6 +115,15 @@ export class CrmStack extends Stack {
       alarmAction,
     });
     for (const report of this.reports.byReport.values()) for (const query of Object.values(report.namedQueries)) query.node.addDependency(this.workgroup.workGroup);
+    this.compaction = new LakeCompaction(this, 'LakeCompaction', {
+      namePrefix: `crm-${stage}`,
+      lakeBucket: this.lake.bucket,
+      lakePrefix: LAKE_PREFIX,
+      databaseName: this.catalog.databaseName,
+      workGroupName: this.workgroup.name,
+      messagingKey,
+      alarmAction,
+    });
 
     const outputs: Record<string, [string, string]> = {
       ApiUrl: [this.ingestApi.url, 'Ingest API base URL (SigV4-signed POST /v1/{entity})'],
