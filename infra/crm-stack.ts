@@ -18,6 +18,7 @@ import { MessagingKey } from './constructs/messaging-key.ts';
 import { PseudonymKey } from './constructs/pseudonym-key.ts';
 import type { CrmStackProps } from './crm-stack-props.ts';
 import { resolveAutomationConfig } from '#lib/rules/config.ts';
+import { BUS_NAME } from '#schemas/events.ts';
 
 /** Glue and Athena names allow only lowercase letters, digits and underscores. */
 const snakeStage = (stage: string) => stage.toLowerCase().replace(/[^a-z0-9]+/g, '_');
@@ -49,13 +50,13 @@ export class CrmStack extends Stack {
     this.lake = new DataLakeBucket(this, 'Lake', { accessLogsBucket: accessLogs.bucket });
     this.imports = new ImportBucket(this, 'Imports', { accessLogsBucket: accessLogs.bucket });
     this.table = new CrmTable(this, 'Records');
-    this.bus = new CrmEventBus(this, 'Events', { alarmAction, ...(props.eventBusName ? { eventBusName: props.eventBusName } : {}) });
+    this.bus = new CrmEventBus(this, 'Events', { alarmAction, eventBusName: props.eventBusName ?? `${BUS_NAME}-${stage}` });
     this.pseudonymKey = new PseudonymKey(this, 'PseudonymKey');
 
     this.catalog = new LakeCatalog(this, 'Catalog', { databaseName: `crm_${snakeStage(stage)}`, bucket: this.lake.bucket, prefix: LAKE_PREFIX });
     this.workgroup = new AnalyticsWorkgroup(this, 'Analytics', { name: `crm-${stage}`, resultsBucket: this.lake.bucket, resultsKey: this.lake.encryptionKey });
 
-    this.ingestApi = new IngestApi(this, 'IngestApi', { table: this.table.table, eventBus: this.bus.eventBus, alarmAction });
+    this.ingestApi = new IngestApi(this, 'IngestApi', { apiName: `crm-${stage}`, table: this.table.table, eventBus: this.bus.eventBus, alarmAction });
     this.erasure = new Erasure(this, 'Erasure', { table: this.table.table, lakeBucket: this.lake.bucket, lakePrefix: LAKE_PREFIX, eventBus: this.bus.eventBus, httpApi: this.ingestApi.api, messagingKey, alarmAction });
     this.importPipeline = new ImportPipeline(this, 'Import', {
       bucket: this.imports.bucket,

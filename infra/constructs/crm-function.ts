@@ -11,6 +11,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct, type IConstruct } from 'constructs';
 import type { CrmFunctionProps, CrmLogLevel } from './crm-function-props.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
+import { grantKeyUse } from '../iam/exact-grants.ts';
 
 /** Root of the project: entries are resolved against it and its package-lock.json pins the bundle. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -106,8 +107,9 @@ export class CrmFunction extends Construct implements IGrantable {
       },
     });
 
-    // Lambda sends dead letters with the execution role, which must also use the queue's KMS key.
-    this.deadLetterQueue?.queue.grantSendMessages(this.role);
+    // Lambda sends dead letters with the execution role (NodejsFunction grants sqs:SendMessage), which must also use
+    // the queue's KMS key: GenerateDataKey and Decrypt, as for any SSE-KMS producer.
+    if (this.deadLetterQueue) grantKeyUse(this.role, this.deadLetterQueue.queue.encryptionMasterKey, 'kms:GenerateDataKey', 'kms:Decrypt');
 
     // Tracing is switched on at the L1 so the X-Ray statement (which cannot be scoped below `*`) lives in its own
     // policy: the IAM5 acknowledgement below then cannot hide a wildcard that a grant adds to the default policy.
