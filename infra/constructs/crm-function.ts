@@ -18,6 +18,13 @@ export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 const CRM_FUNCTION = Symbol.for('crm.CrmFunction');
 
+/**
+ * Packages left out of the bundles because the Node.js Lambda runtime provides them: the AWS SDK v3 service clients.
+ * Everything else (util-dynamodb, Powertools, middy, zod, hyparquet, ...) is bundled from package-lock.json;
+ * test/infra/least-privilege.test.ts checks that a bundle imports nothing but these and Node built-ins.
+ */
+export const RUNTIME_PROVIDED_MODULES = ['@aws-sdk/client-*'] as const;
+
 // ESM bundles lose `require`; CommonJS dependencies bundled into them still call it.
 const ESM_REQUIRE_BANNER = "import { createRequire as __crmCreateRequire } from 'node:module'; const require = __crmCreateRequire(import.meta.url);";
 
@@ -101,8 +108,9 @@ export class CrmFunction extends Construct implements IGrantable {
         banner: ESM_REQUIRE_BANNER,
         minify: true,
         sourceMap: true,
-        // The runtime ships the AWS SDK v3; DuckDB is local-only and its native bindings must never reach Lambda.
-        externalModules: ['@aws-sdk/*', '@duckdb/*'],
+        // DuckDB is local-only and its native bindings must never reach Lambda: a handler that imports it fails to bundle
+        // its native addon, and the bundle test rejects any import outside the runtime's modules.
+        externalModules: [...RUNTIME_PROVIDED_MODULES, '@duckdb/*'],
         ...(props.define ? { define: props.define } : {}),
       },
     });

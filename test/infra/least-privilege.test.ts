@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { type App, Stack } from 'aws-cdk-lib';
 import { CfnPolicy, type Role } from 'aws-cdk-lib/aws-iam';
 import { CfnEventSourceMapping, type CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { builtinModules } from 'node:module';
+import { RUNTIME_PROVIDED_MODULES } from '../../infra/constructs/crm-function.ts';
 import { describe, expect, it } from 'vitest';
 import type { CrmFunction } from '../../infra/constructs/crm-function.ts';
 import type { CrmStack } from '../../infra/crm-stack.ts';
@@ -102,6 +104,30 @@ describe('each Lambda role holds exactly the actions its handler and the Lambda 
         if (action.startsWith('kms:')) expect(['kms:Decrypt', 'kms:GenerateDataKey'], fn.node.path).toContain(action);
       }
     }
+  });
+});
+
+describe('bundles', () => {
+  // The Node.js 22 Lambda runtime provides Node's built-ins and the AWS SDK v3 service clients (@aws-sdk/client-*);
+  // any other package a bundle imports at run time would be missing there.
+  const provided = (specifier: string) =>
+    specifier.startsWith('node:') || builtinModules.includes(specifier) || RUNTIME_PROVIDED_MODULES.some((p) => new RegExp(`^${p.replace('*', '[a-z0-9-]+')}$`).test(specifier));
+  // Static imports at statement starts (`import{a as b}from"x"`, `import*as c from"x"`, `import"x"`), dynamic imports and require calls.
+  const importsOf = (bundle: string) =>
+    [...bundle.matchAll(/(?<=^|[;\n}])\s*import\s*(?:[\w$]+\s*,?\s*)?(?:\{[^}]*\}|\*\s*as\s+[\w$]+)?\s*(?:from\s*)?["']([^"']+)["']|(?<!["'\w$.])import\(\s*["']([^"']+)["']\s*\)|(?<!["'\w$.])require\(\s*["']([^"']+)["']\s*\)/g)]
+      .map((m) => (m[1] ?? m[2] ?? m[3])!)
+      .filter((spec) => /^[@a-z0-9][\w@/.:-]*$/i.test(spec) && !spec.startsWith('.'));
+
+  it.each(Object.keys(functionsOf(stack)))('%s imports only Node built-ins and the runtime SDK clients; util-dynamodb is bundled', (name) => {
+    const bundle = bundleOf(functionsOf(stack)[name]!);
+    const imports = [...new Set(importsOf(bundle))];
+    expect(imports).toEqual(expect.arrayContaining(['@aws-sdk/client-dynamodb', 'node:module']));
+    expect(imports.filter((i) => !provided(i))).toEqual([]);
+    expect(imports).not.toContain('@aws-sdk/util-dynamodb');
+  });
+
+  it('the check sees a package the runtime lacks', () => {
+    expect(importsOf('import{marshall as m}from"@aws-sdk/util-dynamodb";const z=require("zod")').filter((i) => !provided(i))).toEqual(['@aws-sdk/util-dynamodb', 'zod']);
   });
 });
 
