@@ -2,13 +2,15 @@
 import { CfnOutput, Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { AccessLogBucket } from './constructs/access-log-bucket.ts';
+import { AccessPolicies } from './constructs/access-policies.ts';
+import { DeadLetterQueue } from './constructs/dead-letter-queue.ts';
 import { AlarmTopic } from './constructs/alarm-topic.ts';
 import { AnalyticsWorkgroup } from './constructs/analytics-workgroup.ts';
 import { AutomationRules } from './constructs/automation-rules.ts';
 import { ChangeStream } from './constructs/change-stream.ts';
 import { CrmEventBus } from './constructs/crm-event-bus.ts';
 import { CrmTable } from './constructs/crm-table.ts';
-import { DataLakeBucket, LAKE_PREFIX } from './constructs/data-lake-bucket.ts';
+import { ATHENA_RESULTS_PREFIX, DataLakeBucket, LAKE_PREFIX } from './constructs/data-lake-bucket.ts';
 import { ImportBucket } from './constructs/import-bucket.ts';
 import { ImportPipeline } from './constructs/import-pipeline.ts';
 import { IngestApi } from './constructs/ingest-api.ts';
@@ -37,6 +39,7 @@ export class CrmStack extends Stack {
   readonly alarmTopic: AlarmTopic;
   readonly pseudonymKey: PseudonymKey;
   readonly automation: AutomationRules;
+  readonly access: AccessPolicies;
 
   constructor(scope: Construct, id: string, props: CrmStackProps = {}) {
     super(scope, id, props);
@@ -84,6 +87,23 @@ export class CrmStack extends Stack {
       alarmAction,
     });
 
+    this.access = new AccessPolicies(this, 'Access', {
+      stage,
+      workGroupName: this.workgroup.name,
+      databaseName: this.catalog.databaseName,
+      lakeBucket: this.lake.bucket,
+      lakeKey: this.lake.encryptionKey,
+      lakePrefix: LAKE_PREFIX,
+      athenaResultsPrefix: ATHENA_RESULTS_PREFIX,
+      eventBus: this.bus.eventBus,
+      archive: this.bus.archive,
+      deadLetterQueues: this.node.findAll().filter((c): c is DeadLetterQueue => c instanceof DeadLetterQueue).map((d) => d.queue),
+      messagingKey,
+      redriveTargets: [this.importPipeline.function, this.erasure.function, this.automation.function].map((f) => f.function),
+    });
+    // Not attached to the erasure operator role: that role's ARN is in the erasure function's environment, and the
+    // policy names the function (redrive), a cycle. Operators attach it to their own role or permission set.
+
     const outputs: Record<string, [string, string]> = {
       ApiUrl: [this.ingestApi.url, 'Ingest API base URL (SigV4-signed POST /v1/{entity})'],
       OperatorRoleArn: [this.erasure.operatorRole.roleArn, 'Role operators assume to erase a customer (SigV4-signed DELETE /v1/customers/{id})'],
@@ -96,6 +116,8 @@ export class CrmStack extends Stack {
       GlueDatabase: [this.catalog.databaseName, 'Glue database of the lake tables'],
       AlarmTopicArn: [this.alarmTopic.topic.topicArn, 'SNS topic notified by every alarm'],
       PseudonymSecretArn: [this.pseudonymKey.secret.secretArn, 'Secret holding the pseudonymisation HMAC key'],
+      AnalystPolicyArn: [this.access.analystPolicy.managedPolicyArn, 'Managed policy for analysts: Athena queries in the workgroup, lake views, report tables and files'],
+      OperatorPolicyArn: [this.access.operatorPolicy.managedPolicyArn, 'Managed policy for operators: event replay from the archive, dead-letter inspection and redrive'],
       NotifyTopicArn: [this.automation.notifyTopic.topicArn, 'SNS topic of automation notifications (subscribe people or chat tools)'],
     };
     for (const [id, [value, description]] of Object.entries(outputs)) new CfnOutput(this, id, { value, description });
