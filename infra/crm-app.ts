@@ -8,11 +8,18 @@ import { readFileSync } from 'node:fs';
 import type { ReportSchedulesConfig } from './constructs/scheduled-reports-props.ts';
 import { validateReportSchedules } from './constructs/scheduled-reports.ts';
 
-/** Region used when neither `-c region=...` nor the CLI profile names one; synth never looks anything up. */
+/**
+ * The stack's region unless `-c region=...` names another. The CDK CLI always sets CDK_DEFAULT_REGION (the
+ * profile's region, else us-east-1), so it is deliberately not consulted: the region never depends on the
+ * machine that synthesises. Synth never looks anything up.
+ */
 export const DEFAULT_REGION = 'eu-central-1';
 
 export function stageOf(app: App): string {
-  const stage = String(app.node.tryGetContext('stage') ?? 'dev');
+  return assertStage(String(app.node.tryGetContext('stage') ?? 'dev'));
+}
+
+function assertStage(stage: string): string {
   if (!/^[a-z][a-z0-9-]{0,20}$/.test(stage)) throw new Error(`stage "${stage}" must be lowercase letters, digits and dashes, starting with a letter`);
   return stage;
 }
@@ -39,7 +46,16 @@ export function reportSchedulesOf(app: App): ReportSchedulesConfig | undefined {
 }
 
 export function buildCrmApp(app: App): CrmStack {
-  const stage = stageOf(app);
+  const stack = addCrmStack(app, stageOf(app));
+  Aspects.of(app).add(new HouseFunctionGuard(), { priority: AspectPriority.READONLY });
+  // cdk-nag 3 is a policy-validation plugin: any unacknowledged finding fails synthesis with a report.
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  return stack;
+}
+
+/** The stack of one stage, configured from the app's context (every named resource carries the stage). */
+export function addCrmStack(app: App, stage: string): CrmStack {
+  assertStage(stage);
   const ctx = (key: string): string | undefined => app.node.tryGetContext(key) ?? undefined;
   const account = ctx('account') ?? process.env.CDK_DEFAULT_ACCOUNT;
   const alarmEmail = ctx('alarmEmail');
@@ -49,10 +65,10 @@ export function buildCrmApp(app: App): CrmStack {
   const automation = loadAutomationConfig(ctx('automationConfig'));
   const reportSchedules = reportSchedulesOf(app);
 
-  const stack = new CrmStack(app, `Crm-${stage}`, {
+  return new CrmStack(app, `Crm-${stage}`, {
     stage,
     description: `CRM analytics and automation pipeline (${stage})`,
-    env: { ...(account ? { account } : {}), region: ctx('region') ?? process.env.CDK_DEFAULT_REGION ?? DEFAULT_REGION },
+    env: { ...(account ? { account } : {}), region: ctx('region') ?? DEFAULT_REGION },
     tags: { project: 'crm', stage },
     // Production holds the source of truth: deleting its stack takes a deliberate extra step.
     terminationProtection: stage === 'prod',
@@ -64,9 +80,4 @@ export function buildCrmApp(app: App): CrmStack {
     ...(reportSchedules ? { reportSchedules } : {}),
     ...(profileConcurrency !== undefined ? { profileProvisionedConcurrency: Number(profileConcurrency) } : {}),
   });
-
-  Aspects.of(app).add(new HouseFunctionGuard(), { priority: AspectPriority.READONLY });
-  // cdk-nag 3 is a policy-validation plugin: any unacknowledged finding fails synthesis with a report.
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
-  return stack;
 }

@@ -15,7 +15,7 @@ export interface CrmStackProps extends StackProps {
   readonly alarmEmails?: readonly string[];
   /**
    * Name of the domain-event bus.
-   * @default 'crm' (BUS_NAME)
+   * @default `crm-<stage>`: BUS_NAME ('crm') with the stage, so stages deploy side by side in one account and region
    */
   readonly eventBusName?: string;
   /**

@@ -3,13 +3,15 @@ import { CfnOutput, Stack } from 'aws-cdk-lib';
 import type { CfnTable } from 'aws-cdk-lib/aws-glue';
 import type { Construct } from 'constructs';
 import { AccessLogBucket } from './constructs/access-log-bucket.ts';
+import { AccessPolicies } from './constructs/access-policies.ts';
+import { DeadLetterQueue } from './constructs/dead-letter-queue.ts';
 import { AlarmTopic } from './constructs/alarm-topic.ts';
 import { AnalyticsWorkgroup } from './constructs/analytics-workgroup.ts';
 import { AutomationRules } from './constructs/automation-rules.ts';
 import { ChangeStream } from './constructs/change-stream.ts';
 import { CrmEventBus } from './constructs/crm-event-bus.ts';
 import { CrmTable } from './constructs/crm-table.ts';
-import { DataLakeBucket, LAKE_PREFIX } from './constructs/data-lake-bucket.ts';
+import { ATHENA_RESULTS_PREFIX, DataLakeBucket, LAKE_PREFIX } from './constructs/data-lake-bucket.ts';
 import { ImportBucket } from './constructs/import-bucket.ts';
 import { ImportPipeline } from './constructs/import-pipeline.ts';
 import { IngestApi } from './constructs/ingest-api.ts';
@@ -23,6 +25,7 @@ import { LakeViewQueries } from './constructs/lake-view-queries.ts';
 import { REPORTS_PREFIX, ScheduledReports } from './constructs/scheduled-reports.ts';
 import type { CrmStackProps } from './crm-stack-props.ts';
 import { resolveAutomationConfig } from '#lib/rules/config.ts';
+import { BUS_NAME } from '#schemas/events.ts';
 
 /** Glue and Athena names allow only lowercase letters, digits and underscores. */
 const snakeStage = (stage: string) => stage.toLowerCase().replace(/[^a-z0-9]+/g, '_');
@@ -46,6 +49,7 @@ export class CrmStack extends Stack {
   readonly automation: AutomationRules;
   readonly reports: ScheduledReports;
   readonly lakeViewQueries: LakeViewQueries;
+  readonly access: AccessPolicies;
 
   constructor(scope: Construct, id: string, props: CrmStackProps = {}) {
     super(scope, id, props);
@@ -59,13 +63,13 @@ export class CrmStack extends Stack {
     this.lake = new DataLakeBucket(this, 'Lake', { accessLogsBucket: accessLogs.bucket });
     this.imports = new ImportBucket(this, 'Imports', { accessLogsBucket: accessLogs.bucket });
     this.table = new CrmTable(this, 'Records');
-    this.bus = new CrmEventBus(this, 'Events', { alarmAction, ...(props.eventBusName ? { eventBusName: props.eventBusName } : {}) });
+    this.bus = new CrmEventBus(this, 'Events', { alarmAction, eventBusName: props.eventBusName ?? `${BUS_NAME}-${stage}` });
     this.pseudonymKey = new PseudonymKey(this, 'PseudonymKey');
 
     this.catalog = new LakeCatalog(this, 'Catalog', { databaseName: `crm_${snakeStage(stage)}`, bucket: this.lake.bucket, prefix: LAKE_PREFIX });
     this.workgroup = new AnalyticsWorkgroup(this, 'Analytics', { name: `crm-${stage}`, resultsBucket: this.lake.bucket, resultsKey: this.lake.encryptionKey });
 
-    this.ingestApi = new IngestApi(this, 'IngestApi', { table: this.table.table, eventBus: this.bus.eventBus, alarmAction });
+    this.ingestApi = new IngestApi(this, 'IngestApi', { apiName: `crm-${stage}`, table: this.table.table, eventBus: this.bus.eventBus, alarmAction });
     this.customerProfile = new CustomerProfileApi(this, 'CustomerProfile', {
       table: this.table.table,
       httpApi: this.ingestApi.api,
@@ -124,6 +128,22 @@ export class CrmStack extends Stack {
       messagingKey,
       alarmAction,
     });
+    this.access = new AccessPolicies(this, 'Access', {
+      stage,
+      workGroupName: this.workgroup.name,
+      databaseName: this.catalog.databaseName,
+      lakeBucket: this.lake.bucket,
+      lakeKey: this.lake.encryptionKey,
+      lakePrefix: LAKE_PREFIX,
+      athenaResultsPrefix: ATHENA_RESULTS_PREFIX,
+      eventBus: this.bus.eventBus,
+      archive: this.bus.archive,
+      deadLetterQueues: this.node.findAll().filter((c): c is DeadLetterQueue => c instanceof DeadLetterQueue).map((d) => d.queue),
+      messagingKey,
+      redriveTargets: [this.importPipeline.function, this.erasure.function, this.automation.function].map((f) => f.function),
+    });
+    // Not attached to the erasure operator role: that role's ARN is in the erasure function's environment, and the
+    // policy names the function (redrive), a cycle. Operators attach it to their own role or permission set.
 
     const outputs: Record<string, [string, string]> = {
       ApiUrl: [this.ingestApi.url, 'Ingest API base URL (SigV4-signed POST /v1/{entity})'],
@@ -142,6 +162,8 @@ export class CrmStack extends Stack {
         this.toJsonString(Object.fromEntries([...this.reports.byReport].map(([name, r]) => [name, r.stateMachine.stateMachineArn]))),
         'State machine of each report, by report name (JSON): start one to run a report on demand',
       ],
+      AnalystPolicyArn: [this.access.analystPolicy.managedPolicyArn, 'Managed policy for analysts: Athena queries in the workgroup, lake views, report tables and files'],
+      OperatorPolicyArn: [this.access.operatorPolicy.managedPolicyArn, 'Managed policy for operators: event replay from the archive, dead-letter inspection and redrive'],
       NotifyTopicArn: [this.automation.notifyTopic.topicArn, 'SNS topic of automation notifications (subscribe people or chat tools)'],
     };
     for (const [id, [value, description]] of Object.entries(outputs)) new CfnOutput(this, id, { value, description });

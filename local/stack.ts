@@ -7,8 +7,10 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RecordWriter } from '#functions/ingest/record-writer.ts';
 import { processStreamBatch, type BatchStats } from '#functions/stream/process-batch.ts';
 import { keyedHasher, type Pseudonymize } from '#functions/stream/pseudonymize.ts';
+import type { EventBus } from '#lib/bus/event-bus.ts';
 import { LocalBus } from '#lib/bus/local-bus.ts';
 import { FsObjectStore } from '#lib/store/fs-object-store.ts';
+import type { ObjectStore } from '#lib/store/object-store.ts';
 import { startDynamoDbLocal } from './dynamodb/emulator.ts';
 import { ensureTable, LOCAL_TABLE_NAME } from './dynamodb/table.ts';
 import { drainStream } from './dynamodb/stream-poller.ts';
@@ -46,6 +48,13 @@ export interface LocalStackOptions {
   automation?: AutomationConfig;
   /** The command stops the stack itself on Ctrl-C (crm serve): see DynamoDbLocalOptions.callerHandlesSignals. @default false */
   callerHandlesSignals?: boolean;
+  /**
+   * Wrappers around the adapters the stream handler and the rules publish and write through (fault-injection
+   * tests and the soak benchmark put failing adapters here; the CLI never does).
+   */
+  adapters?: { lake?: (lake: FsObjectStore) => ObjectStore; bus?: (bus: LocalBus) => EventBus };
+  /** The stream poller's retry settings (see drainStream). @default its defaults */
+  stream?: { batchSize?: number; maxAttempts?: number; retryDelayMs?: number };
 }
 
 export async function withLocalStack<T>(dirArg: string, fn: (stack: LocalStack) => Promise<T>, options: LocalStackOptions = {}): Promise<T> {
@@ -59,7 +68,8 @@ export async function withLocalStack<T>(dirArg: string, fn: (stack: LocalStack) 
     const lake = new FsObjectStore(join(dir, 'lake'));
     const bus = new LocalBus(dir);
     const hash = keyedHasher(localPseudonymKey(dir));
-    const deps = { lake, bus, hash, lakePrefix: '', index: { client: ddb.client, tableName: LOCAL_TABLE_NAME } };
+    const publisher = options.adapters?.bus?.(bus) ?? bus;
+    const deps = { lake: options.adapters?.lake?.(lake) ?? lake, bus: publisher, hash, lakePrefix: '', index: { client: ddb.client, tableName: LOCAL_TABLE_NAME } };
     const sync = async (): Promise<SyncStats> => {
       const stats: BatchStats = { changes: 0, files: [], events: 0, failedEvents: 0 };
       const drained = await drainStream({
@@ -69,11 +79,12 @@ export async function withLocalStack<T>(dirArg: string, fn: (stack: LocalStack) 
         checkpointFile: join(dir, 'stream', 'checkpoint.json'),
         dlqFile: join(dir, 'stream', 'dead-letters.ndjson'),
         handler: (event) => processStreamBatch(deps, event, stats),
+        ...options.stream,
       });
       return { batches: drained.batches, records: stats.changes, files: new Set(stats.files).size, events: stats.events, failedEvents: stats.failedEvents, deadLettered: drained.dlq };
     };
     const writer = new RecordWriter({ client: ddb.client, tableName: LOCAL_TABLE_NAME, writeGroupSize: 25, concurrency: 32 });
-    const rules = new LocalRules({ dir, client: ddb.client, tableName: LOCAL_TABLE_NAME, writer, bus }, { config: automation });
+    const rules = new LocalRules({ dir, client: ddb.client, tableName: LOCAL_TABLE_NAME, writer, bus, publisher }, { config: automation });
     const stack: LocalStack = { dir, tableName: LOCAL_TABLE_NAME, client: ddb.client, writer, bus, lake, hash, sync, rules, settle: () => rules.settle(sync) };
     const result = await fn(stack);
     await stack.settle();

@@ -9,13 +9,13 @@ import type { APIGatewayProxyEventV2, EventBridgeEvent } from 'aws-lambda';
 import { logger } from '#lib/runtime/observability.ts';
 import { requireEnv } from '#lib/runtime/env.ts';
 import { EventBridgeBus } from '#lib/bus/eventbridge-bus.ts';
-import { S3ObjectStore } from '#lib/store/s3-object-store.ts';
+import { S3ObjectReadWriter } from '#lib/store/s3-object-store.ts';
 import { handleErasureEvent, handleEraseRequest, type ErasureDeps } from './erasure-request.ts';
 
 const deps: ErasureDeps = {
   client: new DynamoDBClient({ maxAttempts: 5 }),
   tableName: requireEnv('TABLE_NAME'),
-  lake: new S3ObjectStore({ client: new S3Client({}), bucket: requireEnv('LAKE_BUCKET') }),
+  lake: new S3ObjectReadWriter({ client: new S3Client({}), bucket: requireEnv('LAKE_BUCKET') }),
   lakePrefix: process.env.LAKE_PREFIX ?? 'lake/',
   bus: new EventBridgeBus({ client: new EventBridgeClient({}), busName: requireEnv('EVENT_BUS_NAME') }),
   operatorRoleArn: requireEnv('OPERATOR_ROLE_ARN'),

@@ -26,8 +26,9 @@ export const handler = middy<ObjectCreated, void>()
   .use(logMetrics(metrics))
   .handler(async (event) => {
     const bucket = event.detail.bucket.name;
-    // S3 event keys arrive URL-encoded with '+' for spaces.
-    const key = decodeURIComponent(event.detail.object.key.replace(/\+/g, ' '));
+    // EventBridge delivers the key as stored (unlike S3's own notifications, which URL-encode it): decoding it would
+    // turn '+' into a space and throw on a '%' that starts no escape.
+    const key = event.detail.object.key;
     const outcome = await importObject(deps, bucket, key);
     if (outcome.status === 'completed') {
       metrics.addMetric('ImportRowsAccepted', MetricUnit.Count, outcome.detail.accepted);

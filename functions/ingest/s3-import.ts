@@ -95,6 +95,9 @@ export async function importObject(deps: ImportDeps, bucket: string, key: string
     if (failed.length) throw new Error(`ImportCompleted event not published: ${failed[0]!.errorCode} ${failed[0]!.errorMessage}`);
     return { status: 'completed', detail, summary };
   } finally {
+    // An import that failed part-way (a write error, a crash) leaves the spool opening a file in the folder removed
+    // next: its late ENOENT must not become an uncaught error over the import's own cause.
+    spool.on('error', () => {});
     spool.destroy();
     rmSync(spoolDir, { recursive: true, force: true });
   }

@@ -11,11 +11,11 @@ import { AUTOMATION_RUN_STATUSES } from '#schemas/entities.ts';
 import { RECORD_EVENT_SOURCE } from '#schemas/events.ts';
 import { entities } from '#schemas/registry.ts';
 import type { AutomationConfig, DateTrigger, ResolvedRule } from '#schemas/rules.ts';
-import { runAction, type ActionResult, type ActionServices } from './actions.ts';
+import { runAction, type ActionServices } from './actions.ts';
 import { evaluateConditions } from './conditions.ts';
 import { automationRunId, eventInvocation, type BusEnvelope, type Invocation } from './invocation.ts';
 import { PermanentActionError, WebhookDeadLettered, type Notifier, type WebhookSender } from './ports.ts';
-import { RunClaims } from './run-claims.ts';
+import { RunClaims, type StepResult } from './run-claims.ts';
 import { LoadLedger, RunContext } from './run-context.ts';
 import { RuleTable } from './table-reads.ts';
 import { cronFiresOn } from './schedule-days.ts';
@@ -59,6 +59,8 @@ export interface RulesRuntimeDeps {
 
 const DAY = 86_400_000;
 const errorText = (err: unknown) => `${(err as Error)?.name ?? 'Error'}: ${(err as Error)?.message ?? String(err)}`.slice(0, 2000);
+/** Actions whose effect lies outside the table: a retried or reclaimed run must not take them twice. */
+const OUTSIDE_EFFECTS = new Set<string>(['notify', 'webhook', 'emit_event']);
 const retryable = (err: unknown) => !(err instanceof PermanentActionError) && !(err instanceof WebhookDeadLettered) && (err as { cause?: { retryable?: boolean } })?.cause?.retryable !== false;
 
 export function shiftDate(date: string, days: number): string {
@@ -161,7 +163,8 @@ export class RulesRuntime {
   async run(rule: ResolvedRule, invocation: Invocation): Promise<RunOutcome> {
     const runId = automationRunId(rule.id, invocation.eventId);
     const base = { ruleId: rule.id, eventId: invocation.eventId, runId };
-    if (!(await this.claims.acquire(runId, rule.id, invocation.eventId))) return this.count({ ...base, status: 'duplicate', actions: [], createdIds: [] });
+    const claim = await this.claims.acquire(runId, rule.id, invocation.eventId);
+    if (!claim) return this.count({ ...base, status: 'duplicate', actions: [], createdIds: [] });
     const started = performance.now();
     const ctx = new RunContext(rule, runId, invocation, { client: this.deps.client, tableName: this.deps.tableName, table: this.table, ledger: this.ledger });
     const { maxAttempts, backoffMs, maxCausationDepth } = this.deps.config.settings;
@@ -178,7 +181,7 @@ export class RulesRuntime {
         outcome = { ...base, status: 'failed', actions: [], createdIds: [], error: `conditions: ${errorText(err)}` };
       }
       if (skip) outcome = { ...base, status: 'skipped', actions: [], createdIds: [], error: skip };
-      else outcome ??= await this.act(rule, ctx, base, maxAttempts, backoffMs, (n) => (attempts = n));
+      else outcome ??= await this.act(rule, ctx, base, claim.steps, maxAttempts, backoffMs, (n) => (attempts = n));
     }
     await this.record(rule, invocation, outcome, started, attempts, await ctx.customerId().catch(() => undefined));
     await this.claims.finish(runId, outcome.status === 'failed' ? 'failed' : 'done');
@@ -186,17 +189,43 @@ export class RulesRuntime {
     return this.count(outcome);
   }
 
-  private async act(rule: ResolvedRule, ctx: RunContext, base: Pick<RunOutcome, 'ruleId' | 'eventId' | 'runId'>, maxAttempts: number, backoffMs: number, setAttempts: (n: number) => void): Promise<RunOutcome> {
+  /**
+   * Takes the rule's actions in order, retrying from the first unfinished one: actions finished by an earlier
+   * attempt (or, for effects outside the table, by an earlier holder of the claim) are not taken again.
+   */
+  private async act(
+    rule: ResolvedRule,
+    ctx: RunContext,
+    base: Pick<RunOutcome, 'ruleId' | 'eventId' | 'runId'>,
+    done: Map<number, StepResult>,
+    maxAttempts: number,
+    backoffMs: number,
+    setAttempts: (n: number) => void,
+  ): Promise<RunOutcome> {
+    const unsaved = new Set<number>();
+    const finished = () => [...done.entries()].sort(([a], [b]) => a - b).map(([, d]) => d);
     for (let attempt = 1; ; attempt++) {
       setAttempts(attempt);
-      const done: ActionResult[] = [];
+      let current = 0;
       try {
         // Actions run in order: a task for "the new owner" must see the assignment before it.
-        for (const [i, action] of rule.actions.entries()) done.push(await runAction(action, i, ctx, this.actionServices));
-        return { ...base, status: 'succeeded', actions: done.map((d) => d.label), createdIds: done.flatMap((d) => d.ids) };
+        for (const [i, action] of rule.actions.entries()) {
+          current = i;
+          if (!done.has(i)) {
+            done.set(i, await runAction(action, i, ctx, this.actionServices));
+            if (OUTSIDE_EFFECTS.has(action.type)) unsaved.add(i);
+          }
+          if (unsaved.has(i)) {
+            await this.claims.completeStep(ctx.runId, i, done.get(i)!);
+            unsaved.delete(i);
+          }
+        }
+        const results = finished();
+        return { ...base, status: 'succeeded', actions: results.map((d) => d.label), createdIds: results.flatMap((d) => d.ids) };
       } catch (err) {
         if (attempt >= maxAttempts || !retryable(err)) {
-          return { ...base, status: 'failed', actions: [...done.map((d) => d.label), `${rule.actions[done.length]!.type}:failed`], createdIds: done.flatMap((d) => d.ids), error: errorText(err) };
+          const results = finished();
+          return { ...base, status: 'failed', actions: [...results.map((d) => d.label), `${rule.actions[current]!.type}:failed`], createdIds: results.flatMap((d) => d.ids), error: errorText(err) };
         }
         ctx.subjectChanged();
         await (this.deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))))(backoffMs * 2 ** (attempt - 1));

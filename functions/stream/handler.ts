@@ -11,7 +11,7 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { logger, metrics } from '#lib/runtime/observability.ts';
 import { requireEnv } from '#lib/runtime/env.ts';
 import { EventBridgeBus } from '#lib/bus/eventbridge-bus.ts';
-import { S3ObjectStore } from '#lib/store/s3-object-store.ts';
+import { S3ObjectWriter } from '#lib/store/s3-object-store.ts';
 import { keyedHasher } from './pseudonymize.ts';
 import { processStreamBatch, type BatchStats, type StreamDeps } from './process-batch.ts';
 
@@ -24,7 +24,7 @@ async function init(): Promise<StreamDeps> {
   if (deps) return deps;
   const secret = await secrets.send(new GetSecretValueCommand({ SecretId: requireEnv('PSEUDONYM_SECRET_ARN') }));
   deps = {
-    lake: new S3ObjectStore({ client: s3, bucket: requireEnv('LAKE_BUCKET') }),
+    lake: new S3ObjectWriter({ client: s3, bucket: requireEnv('LAKE_BUCKET') }),
     bus: new EventBridgeBus({ client: new EventBridgeClient({}), busName: requireEnv('EVENT_BUS_NAME') }),
     hash: keyedHasher(secret.SecretString ?? ''),
     lakePrefix: process.env.LAKE_PREFIX ?? 'lake/',

@@ -16,7 +16,8 @@ import { toLakeRow } from './lake-rows.ts';
 import type { Pseudonymize } from './pseudonymize.ts';
 
 export interface StreamDeps {
-  lake: ObjectStore;
+  /** Puts only: lake files are immutable, so the stream needs (and in AWS holds) no read or delete. */
+  lake: Pick<ObjectStore, 'put'>;
   bus: EventBus;
   hash: Pseudonymize;
   /** Key prefix of the lake inside the store, e.g. `lake/` in S3, '' for a local lake folder. */

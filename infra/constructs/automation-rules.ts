@@ -12,7 +12,9 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { ResolvedRule, WebhookEndpoint } from '#schemas/rules.ts';
+import { TABLE_DESIGN } from '#lib/table/design.ts';
 import { acknowledgeGrantActions, acknowledgeResourceWildcard, nagArn } from '../nag/grant-wildcards.ts';
+import { grantKeyUse, grantTableCalls } from '../iam/exact-grants.ts';
 import type { AutomationRulesProps } from './automation-rules-props.ts';
 import { CrmFunction } from './crm-function.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
@@ -70,13 +72,15 @@ export class AutomationRules extends Construct {
     });
     const fn = this.function;
 
-    // Exactly the table calls the rules make: reads, index queries and versioned (conditional) writes; no scan, no delete.
-    table.grant(fn, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
-    table.encryptionKey?.grantEncryptDecrypt(fn);
+    // The table calls the rules make: reads, queries of both indexes, versioned (conditional) writes, run claims, and
+    // the record writer's merge transactions (deletes of twin records and aliases); no scan.
+    grantTableCalls(fn, table, ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], {
+      indexes: [TABLE_DESIGN.customerIndex.name, TABLE_DESIGN.dueDateIndex.name],
+    });
     eventBus.grantPutEventsTo(fn);
-    this.notifyTopic.grantPublish(fn);
-    acknowledgeGrantActions(fn.role, ['Action::kms:GenerateDataKey*', 'Action::kms:ReEncrypt*']);
-    acknowledgeResourceWildcard(fn.role, `${nagArn(table)}/index/*`, "CDK table grants cover the table's indexes (byCustomer, byDueDate), which the rules query for the customer 360 view and idle records.");
+    // Publish only (no topic.grantPublish: its key grant adds GenerateDataKey*); SNS encrypts with the topic's key for the caller.
+    fn.role.addToPrincipalPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['sns:Publish'], resources: [this.notifyTopic.topicArn] }));
+    grantKeyUse(fn, messagingKey, 'kms:GenerateDataKey', 'kms:Decrypt');
     if (props.emailFrom) this.allowEmailFrom(props.emailFrom);
     this.allowWebhookSigningSecrets(config.webhooks);
 
@@ -187,7 +191,8 @@ export class AutomationRules extends Construct {
     this.function.role.addToPrincipalPolicy(
       new PolicyStatement({
         effect: Effect.ALLOW,
-        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+        // SESv2 SendEmail with Simple content (functions/rules/aws-ports.ts) is authorised as ses:SendEmail.
+        actions: ['ses:SendEmail'],
         resources: [address, domain].map((identity) => stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity })),
         conditions: { StringEquals: { 'ses:FromAddress': address } },
       }),
@@ -199,7 +204,8 @@ export class AutomationRules extends Construct {
     for (const [name, endpoint] of Object.entries(webhooks)) {
       if (!endpoint.secretName) continue;
       const secret = Secret.fromSecretNameV2(this, `SigningSecret-${name}`, endpoint.secretName);
-      secret.grantRead(this.function);
+      // GetSecretValue only (grantRead adds DescribeSecret, never sent).
+      this.function.role.addToPrincipalPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['secretsmanager:GetSecretValue'], resources: [`${secret.secretArn}-??????`] }));
       acknowledgeResourceWildcard(
         this.function.role,
         `arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${endpoint.secretName}-??????`,

@@ -4,9 +4,9 @@ import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
-import { acknowledgeGrantActions, acknowledgeResourceWildcard, nagArn } from '../nag/grant-wildcards.ts';
+import { acknowledgeResourceWildcard, nagArn } from '../nag/grant-wildcards.ts';
+import { ExactSqsDlq, grantKeyUse, grantObjectCalls, grantTableCalls } from '../iam/exact-grants.ts';
 import { INDEX_KEY_PREFIXES, TABLE_DESIGN } from '#lib/table/design.ts';
 import type { ChangeStreamProps } from './change-stream-props.ts';
 import { CrmFunction } from './crm-function.ts';
@@ -39,23 +39,16 @@ export class ChangeStream extends Construct {
       ...alarmAction,
     });
     // Lake files are immutable: put only, under the lake prefix, no read or delete.
-    props.lakeBucket.grantPut(this.function, `${lakePrefix}*`);
+    grantObjectCalls(this.function, props.lakeBucket, lakePrefix, { put: true });
     props.eventBus.grantPutEventsTo(this.function);
-    props.pseudonymSecret.grantRead(this.function);
-    // Automation index items only: the partition key must start with an index prefix, so records stay out of reach.
-    this.function.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-        resources: [props.table.tableArn],
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': INDEX_KEY_PREFIXES.map((p) => `${p}*`) } },
-      }),
-    );
-    props.table.encryptionKey?.grantEncryptDecrypt(this.function);
-    acknowledgeGrantActions(this.function.role, ['Action::kms:GenerateDataKey*', 'Action::kms:ReEncrypt*', 'Action::s3:Abort*']);
+    // GetSecretValue only (Secret.grantRead adds DescribeSecret, which the handler never sends).
+    this.function.role.addToPrincipalPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['secretsmanager:GetSecretValue'], resources: [props.pseudonymSecret.secretArn] }));
+    grantKeyUse(this.function, props.pseudonymSecret.encryptionKey, 'kms:Decrypt');
+    // Automation index items only (transactions of puts, deletes and conditional updates): the partition key must
+    // start with an index prefix, so records stay out of reach.
+    grantTableCalls(this.function, props.table, ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], { leadingKeyPrefixes: INDEX_KEY_PREFIXES });
     acknowledgeResourceWildcard(this.function.role, `${nagArn(props.lakeBucket)}/${lakePrefix}*`, 'New Parquet files under the lake prefix only (put, no read or delete): one key per batch, table and day, unknown in advance.');
-    // DynamoEventSource grants dynamodb:ListStreams, which has no resource-level permissions.
-    acknowledgeResourceWildcard(this.function.role, '*', 'dynamodb:ListStreams (granted by the DynamoDB event source) does not support resource-level permissions; every other statement of this role names its resource.');
+    acknowledgeResourceWildcard(this.function.role, '*', 'dynamodb:ListStreams (needed by Lambda to poll the table stream) does not support resource-level permissions; every other statement of this role names its resource.');
 
     this.failureQueue = new DeadLetterQueue(this, 'FailureQueue', {
       purpose: 'stream batches that failed every retry (shard and sequence numbers, to replay from the table)',
@@ -63,8 +56,16 @@ export class ChangeStream extends Construct {
       ...alarmAction,
     });
 
-    this.function.function.addEventSource(
-      new DynamoEventSource(props.table, {
+    // The mapping is built directly (not with DynamoEventSource, whose stream grant adds kms:DescribeKey): Lambda
+    // polls the stream with the role, needing exactly these stream actions and the table key's Decrypt.
+    const streamArn = props.table.tableStreamArn;
+    if (!streamArn) throw new Error('the CRM table must have a stream');
+    this.function.role.addToPrincipalPolicy(
+      new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'], resources: [streamArn] }),
+    );
+    this.function.role.addToPrincipalPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:ListStreams'], resources: ['*'] }));
+    this.function.function.addEventSourceMapping('TableStream', {
+        eventSourceArn: streamArn,
         startingPosition: StartingPosition.TRIM_HORIZON,
         batchSize: props.batchSize ?? 1000,
         maxBatchingWindow: props.maxBatchingWindow ?? Duration.seconds(30),
@@ -74,10 +75,9 @@ export class ChangeStream extends Construct {
         retryAttempts: 10,
         // Well inside the stream's 24 h retention, so a stuck record reaches the failure queue before it is trimmed.
         maxRecordAge: Duration.hours(12),
-        onFailure: new SqsDlq(this.failureQueue.queue),
+        onFailure: new ExactSqsDlq(this.failureQueue.queue),
         filters: [FilterCriteria.filter({ dynamodb: { Keys: { [TABLE_DESIGN.sortKey]: { S: FilterRule.isEqual(TABLE_DESIGN.recordSortKey) } } } })],
-      }),
-    );
+    });
 
     this.iteratorAgeAlarm = new Alarm(this, 'IteratorAgeAlarm', {
       alarmDescription: 'The stream function lags behind the table: the lake and automations are late.',

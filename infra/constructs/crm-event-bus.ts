@@ -2,6 +2,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Archive, EventBus, type IRule } from 'aws-cdk-lib/aws-events';
+import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { BUS_NAME } from '#schemas/events.ts';
 import type { CrmEventBusProps } from './crm-event-bus-props.ts';
@@ -9,6 +10,8 @@ import type { CrmEventBusProps } from './crm-event-bus-props.ts';
 export class CrmEventBus extends Construct {
   readonly eventBus: EventBus;
   readonly archive: Archive;
+  /** Encrypts the archived events (CDK's Archive grants EventBridge its use, limited to this bus's encryption context). */
+  readonly archiveKey: IKey;
   /** Entries rejected by PutEvents (an account-level metric: the CRM functions are its publishers). */
   readonly putEventsFailedAlarm: Alarm;
   private readonly alarmAction: CrmEventBusProps['alarmAction'];
@@ -19,7 +22,11 @@ export class CrmEventBus extends Construct {
     this.eventBus = new EventBus(this, 'Bus', { eventBusName: props.eventBusName ?? BUS_NAME, description: 'CRM domain events' });
     // Same-account publishers and rules need no resource policy; cross-account producers would add one here.
 
-    this.archive = this.eventBus.archive('Archive', {
+    this.archiveKey = props.archiveKey ?? new Key(this, 'ArchiveKey', { enableKeyRotation: true, description: 'Encrypts the CRM event archive' });
+    // Built directly: EventBus.archive() drops the kmsKey prop. Scoped under the bus as archive() does.
+    this.archive = new Archive(this.eventBus, 'Archive', {
+      sourceEventBus: this.eventBus,
+      kmsKey: this.archiveKey,
       description: 'Every CRM domain event, for replay into rules',
       eventPattern: { account: [Stack.of(this).account] },
       retention: props.archiveRetention ?? Duration.days(365),

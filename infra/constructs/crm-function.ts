@@ -11,11 +11,19 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct, type IConstruct } from 'constructs';
 import type { CrmFunctionProps, CrmLogLevel } from './crm-function-props.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
+import { grantKeyUse } from '../iam/exact-grants.ts';
 
 /** Root of the project: entries are resolved against it and its package-lock.json pins the bundle. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 const CRM_FUNCTION = Symbol.for('crm.CrmFunction');
+
+/**
+ * Packages left out of the bundles because the Node.js Lambda runtime provides them: the AWS SDK v3 service clients.
+ * Everything else (util-dynamodb, Powertools, middy, zod, hyparquet, ...) is bundled from package-lock.json;
+ * test/infra/least-privilege.test.ts checks that a bundle imports nothing but these and Node built-ins.
+ */
+export const RUNTIME_PROVIDED_MODULES = ['@aws-sdk/client-*'] as const;
 
 // ESM bundles lose `require`; CommonJS dependencies bundled into them still call it.
 const ESM_REQUIRE_BANNER = "import { createRequire as __crmCreateRequire } from 'node:module'; const require = __crmCreateRequire(import.meta.url);";
@@ -100,15 +108,17 @@ export class CrmFunction extends Construct implements IGrantable {
         banner: ESM_REQUIRE_BANNER,
         minify: true,
         sourceMap: true,
-        // The runtime ships the AWS SDK v3; DuckDB is local-only and its native bindings must never reach Lambda.
-        externalModules: ['@aws-sdk/*', '@duckdb/*'],
+        // DuckDB is local-only and its native bindings must never reach Lambda: a handler that imports it fails to bundle
+        // its native addon, and the bundle test rejects any import outside the runtime's modules.
+        externalModules: [...RUNTIME_PROVIDED_MODULES, '@duckdb/*'],
         ...(props.define ? { define: props.define } : {}),
         ...(props.loader ? { loader: props.loader } : {}),
       },
     });
 
-    // Lambda sends dead letters with the execution role, which must also use the queue's KMS key.
-    this.deadLetterQueue?.queue.grantSendMessages(this.role);
+    // Lambda sends dead letters with the execution role (NodejsFunction grants sqs:SendMessage), which must also use
+    // the queue's KMS key: GenerateDataKey and Decrypt, as for any SSE-KMS producer.
+    if (this.deadLetterQueue) grantKeyUse(this.role, this.deadLetterQueue.queue.encryptionMasterKey, 'kms:GenerateDataKey', 'kms:Decrypt');
 
     // Tracing is switched on at the L1 so the X-Ray statement (which cannot be scoped below `*`) lives in its own
     // policy: the IAM5 acknowledgement below then cannot hide a wildcard that a grant adds to the default policy.

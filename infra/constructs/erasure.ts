@@ -12,7 +12,8 @@ import { AccountRootPrincipal, Role } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { TABLE_DESIGN } from '#lib/table/design.ts';
 import { ERASURE_REQUESTED, PRIVACY_EVENT_SOURCE } from '#functions/erasure/erasure-request.ts';
-import { acknowledgeGrantActions, acknowledgeResourceWildcard, nagArn } from '../nag/grant-wildcards.ts';
+import { acknowledgeResourceWildcard, nagArn } from '../nag/grant-wildcards.ts';
+import { grantObjectCalls, grantTableCalls } from '../iam/exact-grants.ts';
 import { CrmFunction } from './crm-function.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 import type { ErasureProps } from './erasure-props.ts';
@@ -52,13 +53,17 @@ export class Erasure extends Construct {
       ...(props.alarmAction ? { alarmAction: props.alarmAction } : {}),
     });
     // Exactly the calls erase-customer.ts makes (reads, the collection query, puts, deletes, in-place strips).
-    props.table.grant(this.function, 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem');
-    props.lakeBucket.grantRead(this.function, `${props.lakePrefix}*`);
-    props.lakeBucket.grantPut(this.function, `${props.lakePrefix}*`);
+    grantTableCalls(this.function, props.table, ['dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem'], {
+      indexes: [TABLE_DESIGN.customerIndex.name],
+    });
+    // The lake rewrite lists, reads and puts files of the erased person; it never deletes one.
+    grantObjectCalls(this.function, props.lakeBucket, props.lakePrefix, { list: true, get: true, put: true });
     props.eventBus.grantPutEventsTo(this.function);
-    acknowledgeGrantActions(this.function.role, ['Action::kms:GenerateDataKey*', 'Action::kms:ReEncrypt*', 'Action::s3:Abort*', 'Action::s3:GetObject*', 'Action::s3:GetBucket*', 'Action::s3:List*']);
-    acknowledgeResourceWildcard(this.function.role, `${nagArn(props.table)}/index/*`, `CDK table grants cover the table's indexes; the table has exactly one (${TABLE_DESIGN.customerIndex.name}), queried for the customer's item collection.`);
-    acknowledgeResourceWildcard(this.function.role, `${nagArn(props.lakeBucket)}/${props.lakePrefix}*`, 'Lake Parquet files of the erased person are read and rewritten in place; their keys (table, day, batch) are not known in advance.');
+    acknowledgeResourceWildcard(
+      this.function.role,
+      `${nagArn(props.lakeBucket)}/${props.lakePrefix}*`,
+      'GetObject and PutObject under the lake prefix only: Parquet files of the erased person are read and rewritten in place; their keys (table, day, batch) are not known in advance.',
+    );
 
     [this.route] = props.httpApi.addRoutes({
       path: ERASE_ROUTE_PATH,

@@ -4,6 +4,11 @@ import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 
 export interface IngestApiProps {
+  /**
+   * Name of the HTTP API (the stack passes `crm-<stage>`).
+   * @default - the construct id
+   */
+  readonly apiName?: string;
   /** The CRM table the ingest function upserts into. */
   readonly table: ITable;
   /** The domain-event bus (passed to the function as EVENT_BUS_NAME). */

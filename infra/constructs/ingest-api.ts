@@ -6,8 +6,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { TABLE_DESIGN } from '#lib/table/design.ts';
-import { acknowledgeGrantActions, acknowledgeResourceWildcard, nagArn } from '../nag/grant-wildcards.ts';
+import { grantTableCalls } from '../iam/exact-grants.ts';
 import { CrmFunction } from './crm-function.ts';
 import type { IngestApiProps } from './ingest-api-props.ts';
 
@@ -44,11 +43,11 @@ export class IngestApi extends Construct {
       environment: { TABLE_NAME: props.table.tableName, EVENT_BUS_NAME: props.eventBus.eventBusName },
       ...(props.alarmAction ? { alarmAction: props.alarmAction } : {}),
     });
-    props.table.grantReadWriteData(this.function);
-    acknowledgeGrantActions(this.function.role, ['Action::kms:GenerateDataKey*', 'Action::kms:ReEncrypt*']);
-    acknowledgeResourceWildcard(this.function.role, `${nagArn(props.table)}/index/*`, `CDK table grants cover the table's indexes; it has exactly ${TABLE_DESIGN.customerIndex.name} and ${TABLE_DESIGN.dueDateIndex.name}, so nothing beyond them is granted.`);
+    // The record writer's calls: consistent batch reads of current versions, conditional puts, and merge
+    // transactions (puts and deletes of twin records and aliases). No index, no scan, no stream.
+    grantTableCalls(this.function, props.table, ['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem']);
 
-    this.api = new HttpApi(this, 'Api', { description: 'CRM ingest API (SigV4 signed requests only)', createDefaultStage: false });
+    this.api = new HttpApi(this, 'Api', { ...(props.apiName ? { apiName: props.apiName } : {}), description: 'CRM ingest API (SigV4 signed requests only)', createDefaultStage: false });
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.accessLogRetention ?? RetentionDays.THREE_MONTHS });
     this.stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.api,

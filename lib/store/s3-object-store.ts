@@ -1,5 +1,7 @@
 // S3 adapter of the object store. Encryption is left to the bucket default (SSE-KMS with a bucket key,
 // set by the CDK construct), so no per-request SSE headers and no kms:GenerateDataKey surprises.
+// Three classes, each adding operations to the last, so a Lambda bundle carries (and its role is granted) only the
+// S3 calls it makes: esbuild drops the classes a handler never names (test/infra/least-privilege.test.ts checks).
 import {
   DeleteObjectCommand,
   GetObjectCommand,
@@ -18,8 +20,9 @@ export interface S3ObjectStoreProps {
   prefix?: string;
 }
 
-export class S3ObjectStore implements ObjectStore {
-  private readonly client: S3Client;
+/** PutObject only: for writers that must not read or delete, such as the stream's lake writer. */
+export class S3ObjectWriter implements Pick<ObjectStore, 'put'> {
+  protected readonly client: S3Client;
   readonly bucket: string;
   readonly prefix: string;
 
@@ -29,7 +32,7 @@ export class S3ObjectStore implements ObjectStore {
     this.prefix = prefix && !prefix.endsWith('/') ? `${prefix}/` : prefix;
   }
 
-  private s3Key(key: string): string {
+  protected s3Key(key: string): string {
     assertValidKey(key);
     return this.prefix + key;
   }
@@ -45,6 +48,10 @@ export class S3ObjectStore implements ObjectStore {
     );
   }
 
+}
+
+/** Reads, lists and writes, never deletes: for rewriting objects in place (lake erasure). */
+export class S3ObjectReadWriter extends S3ObjectWriter implements ObjectStore {
   async get(key: string): Promise<Uint8Array | undefined> {
     const found = await this.getObject(key);
     if (!found) return undefined;
@@ -74,10 +81,6 @@ export class S3ObjectStore implements ObjectStore {
     } while (ContinuationToken);
   }
 
-  async delete(key: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.s3Key(key) }));
-  }
-
   /** The GetObject response, or undefined when the key does not exist. */
   private async getObject(key: string): Promise<GetObjectCommandOutput | undefined> {
     try {
@@ -86,6 +89,13 @@ export class S3ObjectStore implements ObjectStore {
       if (isNoSuchKey(err)) return undefined;
       throw err;
     }
+  }
+}
+
+/** The whole port, delete included. */
+export class S3ObjectStore extends S3ObjectReadWriter {
+  async delete(key: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.s3Key(key) }));
   }
 }
 

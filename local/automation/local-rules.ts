@@ -8,6 +8,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { RecordWriter } from '#functions/ingest/record-writer.ts';
 import type { BusEnvelope } from '#functions/rules/invocation.ts';
 import { RulesRuntime, shiftDate, type RunOutcome } from '#functions/rules/rules-runtime.ts';
+import type { EventBus } from '#lib/bus/event-bus.ts';
 import type { EventBridgeEnvelope, LocalBus } from '#lib/bus/local-bus.ts';
 import type { AutomationConfig } from '#schemas/rules.ts';
 import { Outbox } from './outbox.ts';
@@ -19,6 +20,8 @@ export interface LocalRulesStack {
   tableName: string;
   writer: RecordWriter;
   bus: LocalBus;
+  /** What the rules publish through (emit_event): the bus itself unless an adapter wraps it. @default bus */
+  publisher?: EventBus;
 }
 
 /** The present of a local state directory: the data set's end when `crm demo` made it, else the wall clock. */
@@ -77,7 +80,7 @@ export class LocalRules {
       client: stack.client,
       tableName: stack.tableName,
       writer: stack.writer,
-      bus: stack.bus,
+      bus: stack.publisher ?? stack.bus,
       notifier: this.outbox,
       webhooks: this.webhooks,
       config,

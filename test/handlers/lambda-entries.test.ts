@@ -71,14 +71,28 @@ describe('functions/stream/handler.ts', () => {
 });
 
 describe('functions/ingest/import.ts', () => {
-  it('imports the object named by the S3 event (URL-decoded key) and reports ImportCompleted', async () => {
+  it.each(['imports/orders/march+2026.ndjson', 'imports/orders/100%+real.ndjson', 'imports/orders/a%20b.ndjson'])(
+    'imports the object named by the EventBridge S3 event with its key as delivered (%s) and reports ImportCompleted',
+    async (key) => {
+      s3.on(GetObjectCommand).callsFake(() => ({ Body: Readable.from(`${JSON.stringify(order)}\n`) }));
+      ddb.on(BatchGetItemCommand).resolves({ Responses: { 'crm-table': [] } });
+      ddb.on(PutItemCommand).resolves({});
+      eb.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e' }] });
+      const { handler } = await import('#functions/ingest/import.ts');
+      await handler({ detail: { bucket: { name: 'imports' }, object: { key } } } as never, context);
+      expect(s3).toHaveReceivedCommandTimes(GetObjectCommand, 1);
+      expect(s3).toHaveReceivedCommandWith(GetObjectCommand, { Bucket: 'imports', Key: key });
+      expect(JSON.parse(eb.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries![0]!.Detail!)).toMatchObject({ key, accepted: 1 });
+    },
+  );
+
+  it('reports ImportCompleted on the bus', async () => {
     s3.on(GetObjectCommand).callsFake(() => ({ Body: Readable.from(`${JSON.stringify(order)}\n`) }));
     ddb.on(BatchGetItemCommand).resolves({ Responses: { 'crm-table': [] } });
     ddb.on(PutItemCommand).resolves({});
     eb.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e' }] });
     const { handler } = await import('#functions/ingest/import.ts');
     await handler({ detail: { bucket: { name: 'imports' }, object: { key: 'imports/orders/march+2026.ndjson' } } } as never, context);
-    expect(s3).toHaveReceivedCommandWith(GetObjectCommand, { Bucket: 'imports', Key: 'imports/orders/march 2026.ndjson' });
     const entry = eb.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries![0]!;
     expect(entry).toMatchObject({ Source: 'crm.ingest', DetailType: 'ImportCompleted', EventBusName: 'crm' });
     expect(JSON.parse(entry.Detail!)).toMatchObject({ entity: 'order', accepted: 1, rejected: 0, created: 1 });

@@ -5,7 +5,7 @@ import type { IConstruct } from 'constructs';
 import { buildCrmApp } from '../../infra/crm-app.ts';
 import type { CrmStack } from '../../infra/crm-stack.ts';
 
-const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> };
+export const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> };
 
 /** Fixed environment so templates do not depend on the machine's AWS profile. */
 export const TEST_ENV = { account: '123456789012', region: 'eu-central-1' };
