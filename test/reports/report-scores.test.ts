@@ -42,3 +42,16 @@ describe('checkScores', () => {
     expect(() => checkScores('rfm', [s, s])).toThrow(/score rfm:a appears twice/);
   });
 });
+
+describe('churnScores', () => {
+  it('leaves out a figure a degenerate fit made NaN (few repeat buyers) and keeps the others valid', async () => {
+    const { churnScores } = await import('#functions/reports/churn/churn-summary.ts');
+    const row = { customer_id: 'c-1', currency: 'EUR', x: 2, p_alive: 0.81234, expected_purchases_90d: Number.NaN, clv_12m: null, churn_risk: 0.18766 };
+    const scores = churnScores({ asOf: '2024-06-30', tables: { customer_scores: { columns: [], rows: [row] } } } as never);
+    expect(scores).toHaveLength(1);
+    expect(scores[0]).toMatchObject({ id: 'churn:c-1', pAlive: 0.8123, churnRisk: 0.1877, currency: 'EUR' });
+    expect(scores[0]).not.toHaveProperty('expectedPurchases');
+    expect(scores[0]).not.toHaveProperty('clv');
+    expect(() => checkScores('churn', scores)).not.toThrow();
+  });
+});

@@ -103,12 +103,20 @@ export function churnScores(context: ReportContext): ScoreInput[] {
     if (!best || mainCurrencyFirst(r, best) < 0) main.set(id, r);
   }
   return [...main.values()].map((r) =>
-    scoreRecord('churn', version, context.asOf, { customerId: String(r.customer_id) }, {
+    scoreRecord('churn', version, context.asOf, { customerId: String(r.customer_id) }, finiteFields({
       pAlive: round4(Number(r.p_alive)),
       expectedPurchases: round4(Number(r.expected_purchases_90d)),
-      clv: Number(r.clv_12m),
+      clv: r.clv_12m === null ? Number.NaN : Number(r.clv_12m),
       currency: String(r.currency),
       churnRisk: round4(Number(r.churn_risk)),
-    }),
+    })),
   );
+}
+
+/**
+ * A fit on very little data can run to the parameter bounds (BG/NBD a, b → ∞ when no dropout shows), where a figure
+ * overflows to NaN: such a figure is left out of the score (absent, not null or NaN), the others are kept.
+ */
+function finiteFields<T extends Record<string, unknown>>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => typeof v !== 'number' || Number.isFinite(v))) as Partial<T>;
 }

@@ -102,7 +102,9 @@ export function scorePurchases(customers: readonly CustomerStatistics[], setting
     }
     const expectedValue = expectedValueOf(spendOf.get(c.currency), c);
     // Value if alive is computed apart so that a near-certainly lost customer's value at risk stays exact.
-    const clvIfAlive = expectedValue === null ? null : expectedValue * s.discountedIfAlive;
+    // A degenerate fit on very little data (a handful of repeat buyers) can overflow the hypergeometric series:
+    // then the value is unknown (null), never NaN in a DECIMAL column or an event.
+    const clvIfAlive = expectedValue === null || !Number.isFinite(s.discountedIfAlive) ? null : expectedValue * s.discountedIfAlive;
     const churnRisk = 1 - s.pAlive;
     return {
       ...c,
