@@ -12,6 +12,7 @@ import {
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { entities, type AnyEntity } from '#schemas/registry.ts';
+import { jsonAttributes } from '#lib/table/json-attributes.ts';
 import { aliasKey, customerCollectionKey, identityKey, recordKey, TABLE_DESIGN, tombstoneKey } from '#lib/table/design.ts';
 import type { CrmRecord } from './validate.ts';
 import { identityValue, recordVersion } from './version.ts';
@@ -308,7 +309,8 @@ export class RecordWriter {
   private item(entity: AnyEntity, record: CrmRecord, version: string, causation?: string[]): Record<string, AttributeValue> {
     const customerId = entity.customerField ? record[entity.customerField] : undefined;
     const time = record[entity.timeField] ?? record.updatedAt;
-    return marshall(
+    // The hot path of every ingest: the JSON-only marshaller gives the SDK's output several times faster.
+    return jsonAttributes(
       {
         ...recordKey(entity.table, record.id),
         entity: entity.name,
@@ -321,7 +323,6 @@ export class RecordWriter {
           ? { gsi1pk: customerCollectionKey(customerId), gsi1sk: `${entity.table}#${String(time)}#${record.id}` }
           : {}),
       },
-      { removeUndefinedValues: true },
     );
   }
 
