@@ -164,7 +164,7 @@ export async function benchLargeFileMemory(megabytes: number) {
     }
     out.end();
     await once(out, 'finish');
-    const run = await runCli(['ingest', file, '--entity', 'order', '--dir', join(dir, 'state')]);
+    const run = await runCli(['ingest', file, '--entity', 'order', '--dir', join(dir, 'state'), '--quiet']);
     const summary = run.code === 0 ? (JSON.parse(run.stdout) as { accepted: number }) : undefined;
     if (!summary) throw new Error(`crm ingest exited ${run.code}: ${run.stderr}`);
     return { fileMegabytes: round(statSync(file).size / 1024 / 1024), rows, accepted: summary.accepted, seconds: run.seconds, peakRssMb: run.peakRssMb };

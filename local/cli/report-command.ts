@@ -13,6 +13,7 @@ import { runPrefix } from '#functions/reports/report-layout.ts';
 import { runReport } from '#functions/reports/run-report.ts';
 import { UsageError } from './usage.ts';
 import type { Options } from './main.ts';
+import { startProgress, type ProgressOptions } from './progress.ts';
 
 const validNames = () => `${reportNames.join(', ')}, or all`;
 
@@ -28,7 +29,7 @@ export async function reportCommand(positionals: string[], options: Options): Pr
   // A missing lake is most likely a wrong --dir: say so rather than write empty reports.
   if (!existsSync(lakeDir)) throw new Error(`no lake in ${resolve(dir)} (expected ${resolve(lakeDir)}): load data with crm ingest or crm demo first, or pass --dir`);
 
-  const { written, failed } = await runLocalReports(dir, name === 'all' ? reportNames : [name], asOf);
+  const { written, failed } = await runLocalReports(dir, name === 'all' ? reportNames : [name], asOf, undefined, { quiet: options.quiet === true });
   process.stdout.write(`${JSON.stringify({ asOf, reports: written, ...(failed.length ? { failed } : {}) }, null, 2)}\n`);
   return failed.length ? 1 : 0;
 }
@@ -43,19 +44,28 @@ export interface LocalReportRuns {
  * Their events (segment moves, churn risk) go onto `bus`, by default the local bus that archives them
  * in `<dir>/events/events.ndjson`.
  */
-export async function runLocalReports(dir: string, names: readonly string[], asOf: string, bus: EventBus = new LocalBus(resolve(dir))): Promise<LocalReportRuns> {
+export async function runLocalReports(
+  dir: string,
+  names: readonly string[],
+  asOf: string,
+  bus: EventBus = new LocalBus(resolve(dir)),
+  progressOptions: ProgressOptions = {},
+): Promise<LocalReportRuns> {
   const lakeDir = join(dir, 'lake');
   const reportsDir = resolve(dir, 'reports');
   const store = new FsObjectStore(reportsDir);
   const engine = await openLocalQueryEngine({ lakeDir });
   const written: LocalReportRuns['written'] = [];
   const failed: { report: string; error: string }[] = [];
+  const progress = startProgress(`reports as of ${asOf}`, 'reports', progressOptions, names.length);
   try {
-    for (const report of names) {
+    for (const [done, report] of names.entries()) {
       const started = performance.now();
+      progress.update(done);
       try {
         const summary = await runReport({ engine, store, name: report, asOf, bus });
         const rows = summary.tables.reduce((n, t) => n + t.rows, 0);
+        progress.end();
         process.stderr.write(`${report} as of ${asOf}: ${summary.tables.length} tables, ${rows} rows in ${Math.round(performance.now() - started)} ms\n`);
         written.push({
           report,
@@ -67,11 +77,13 @@ export async function runLocalReports(dir: string, names: readonly string[], asO
         });
       } catch (err) {
         // One broken report must not keep the others from being written.
+        progress.end();
         process.stderr.write(`${report} as of ${asOf} failed: ${(err as Error).message}\n`);
         failed.push({ report, error: (err as Error).message });
       }
     }
   } finally {
+    progress.end();
     await engine.close();
   }
   return { written, failed };
