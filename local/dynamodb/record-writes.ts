@@ -1,8 +1,9 @@
 // Tells the local stack whether a stream drain can find anything: every write sent through the table client is
 // inspected, and one that may touch a record item (sk = RECORD, the items the stream filter passes) marks the
-// stream as having news. Index, identity, alias and claim items alone do not, so drains after rule runs that
-// wrote nothing (most days of the demo's 30-day loop) are skipped; what they leave on the stream is filtered
-// out anyway and only moves the checkpoint at the next drain.
+// stream as having news. Index, identity, alias and claim items alone do not, so the confirming drain that
+// ends each settle round after rule runs that wrote no record (and the stream handler's own index writes) is
+// skipped; what those writes leave on the stream is filtered out anyway and only moves the checkpoint at the
+// next drain. (Rule runs write automation_runs records, so a day with runs still drains once.)
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TABLE_DESIGN } from '#lib/table/design.ts';
 
