@@ -20,6 +20,7 @@ import { benchChurnFit } from './churn-fit.ts';
 import { benchReportsSql } from './report-sql.ts';
 import { benchRuleEvaluation, demoEventLines } from './rules.ts';
 import { benchCustomerLookup } from './customer-lookup.ts';
+import { benchDemoGenerator, benchDemoWallTime, benchIngestVsCeiling, benchLargeFileMemory, benchValidateVsParse } from './ingest-scale.ts';
 
 const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
 const log = (m: string) => process.stderr.write(`${m}\n`);
@@ -104,4 +105,23 @@ const reportSql = process.argv.includes('--no-report-sql') ? undefined : await b
 log('sales_overview over three years of daily changes (6.4M rows): files and bytes read before and after compaction into snapshots');
 const lakeHistory = process.argv.includes('--no-lake-history') ? undefined : await benchLakeHistory();
 
-process.stdout.write(`${JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, validation, rules, readers, parquet, aggregate, attribution, forecast, ...(ingest ? { ingest } : {}), ...(customerLookup ? { customerLookup } : {}), churnFit, ...(reportSql ? { reportSql } : {}), ...(lakeHistory ? { lakeHistory } : {}) }, null, 2)}\n`);
+// Issue 11: every ratio's two sides are measured in this run, back to back.
+log('validation vs JSON.parse: parse + validate + marshal to the stored item, fastest of 7 runs');
+const validateVsParse = benchValidateVsParse(orderLines);
+log('local ingest vs raw parallel BatchWriteItem into the same DynamoDB Local (5,000 orders)');
+const ingestVsCeiling = process.argv.includes('--no-ingest') ? undefined : await benchIngestVsCeiling(orderLines.slice(0, 5000));
+const largeFileMb = Number(process.env.CRM_BENCH_LARGE_FILE_MB ?? 64);
+log(`crm ingest of a ${largeFileMb} MB NDJSON file: peak RSS of the CLI process (CRM_BENCH_LARGE_FILE_MB=1024 for the 1 GB figure)`);
+const largeFile = process.argv.includes('--no-ingest') ? undefined : await benchLargeFileMemory(largeFileMb);
+log('demo generator: 1000 customers over 24 months');
+const demoGenerator = benchDemoGenerator();
+log('npm start: `crm demo` with defaults into a fresh directory');
+const demo = process.argv.includes('--no-demo') ? undefined : await benchDemoWallTime();
+const ratios = {
+  validateVsParse: validateVsParse.ratio,
+  ...(ingestVsCeiling ? { ingestVsBatchWriteCeiling: ingestVsCeiling.ratio } : {}),
+  ...(largeFile ? { largeFileMegabytes: largeFile.fileMegabytes, largeFilePeakRssMb: largeFile.peakRssMb } : {}),
+  ...(demo ? { npmStartSeconds: demo.seconds } : {}),
+};
+
+process.stdout.write(`${JSON.stringify({ ratios, validateVsParse, ...(ingestVsCeiling ? { ingestVsCeiling } : {}), ...(largeFile ? { largeFile } : {}), demoGenerator, ...(demo ? { demo } : {}), machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, validation, rules, readers, parquet, aggregate, attribution, forecast, ...(ingest ? { ingest } : {}), ...(customerLookup ? { customerLookup } : {}), churnFit, ...(reportSql ? { reportSql } : {}), ...(lakeHistory ? { lakeHistory } : {}) }, null, 2)}\n`);

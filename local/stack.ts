@@ -13,7 +13,8 @@ import { FsObjectStore } from '#lib/store/fs-object-store.ts';
 import type { ObjectStore } from '#lib/store/object-store.ts';
 import { startDynamoDbLocal } from './dynamodb/emulator.ts';
 import { ensureTable, LOCAL_TABLE_NAME } from './dynamodb/table.ts';
-import { drainStream } from './dynamodb/stream-poller.ts';
+import { drainStream, streamsClientFor } from './dynamodb/stream-poller.ts';
+import { watchRecordWrites } from './dynamodb/record-writes.ts';
 import { localPseudonymKey } from './secrets.ts';
 import { loadAutomationConfig, type AutomationConfig } from '#lib/rules/config.ts';
 import { LocalRules } from './automation/local-rules.ts';
@@ -63,6 +64,10 @@ export async function withLocalStack<T>(dirArg: string, fn: (stack: LocalStack) 
   const dir = resolve(dirArg);
   mkdirSync(dir, { recursive: true });
   const ddb = await startDynamoDbLocal({ dir, callerHandlesSignals: options.callerHandlesSignals ?? false });
+  const streams = streamsClientFor(ddb.client, ddb.endpoint);
+  // The first drain always runs (changes may be left from an interrupted command); later ones only after a write
+  // that may have changed a record item.
+  const recordWrites = watchRecordWrites(ddb.client);
   try {
     await ensureTable(ddb.client, LOCAL_TABLE_NAME);
     const lake = new FsObjectStore(join(dir, 'lake'));
@@ -72,14 +77,18 @@ export async function withLocalStack<T>(dirArg: string, fn: (stack: LocalStack) 
     const deps = { lake: options.adapters?.lake?.(lake) ?? lake, bus: publisher, hash, lakePrefix: '', index: { client: ddb.client, tableName: LOCAL_TABLE_NAME } };
     const sync = async (): Promise<SyncStats> => {
       const stats: BatchStats = { changes: 0, files: [], events: 0, failedEvents: 0 };
+      if (!recordWrites.take()) return { batches: 0, records: 0, files: 0, events: 0, failedEvents: 0, deadLettered: 0 };
       const drained = await drainStream({
         client: ddb.client,
-        endpoint: ddb.endpoint,
+        streams,
         tableName: LOCAL_TABLE_NAME,
         checkpointFile: join(dir, 'stream', 'checkpoint.json'),
         dlqFile: join(dir, 'stream', 'dead-letters.ndjson'),
         handler: (event) => processStreamBatch(deps, event, stats),
         ...options.stream,
+      }).catch((err: unknown) => {
+        recordWrites.mark();
+        throw err;
       });
       return { batches: drained.batches, records: stats.changes, files: new Set(stats.files).size, events: stats.events, failedEvents: stats.failedEvents, deadLettered: drained.dlq };
     };
@@ -90,6 +99,7 @@ export async function withLocalStack<T>(dirArg: string, fn: (stack: LocalStack) 
     await stack.settle();
     return result;
   } finally {
+    streams.destroy();
     await ddb.stop();
   }
 }

@@ -38,6 +38,8 @@ export interface IngestOptions {
   onError?: (error: RowError, raw?: unknown) => void | Promise<void>;
   /** The clock and allowed skew for rules about the future. */
   validation?: ValidationOptions;
+  /** Called after each written batch with the rows handled so far (accepted, rejected or failed), e.g. for a progress line. */
+  onProgress?: (rowsDone: number) => void;
 }
 
 export const emptySummary = (): IngestSummary => ({ accepted: 0, rejected: 0, created: 0, updated: 0, unchanged: 0, stale: 0, merged: 0, failed: 0, errors: [] });
@@ -77,6 +79,7 @@ export async function ingestRows(writer: RecordWriter, entity: AnyEntity, rows: 
       summary[r.status]++;
       if (r.mergedInto) summary.merged++;
     }
+    options.onProgress?.(summary.accepted + summary.rejected + summary.failed);
   };
 
   for await (const row of rows) {

@@ -12,6 +12,7 @@ import { shiftDate } from '#functions/rules/rules-runtime.ts';
 import { openLocalQueryEngine } from '#lib/query/duckdb-engine.ts';
 import { exitCodeFor, ingestFile } from './ingest-command.ts';
 import { intOption, type Options } from './main.ts';
+import { startProgress } from './progress.ts';
 
 /** Parents before children, so the order of events on the bus reads naturally. */
 const INGEST_ORDER: EntityName[] = ['user', 'customer', 'contact', 'campaign', 'product', 'lead', 'campaign_touch', 'opportunity', 'order', 'contract', 'payment', 'activity', 'ticket', 'survey_response', 'task', 'automation_run', 'score'];
@@ -32,6 +33,7 @@ export async function demoCommand(positionals: string[], options: Options): Prom
   // must finish within 90 s on a 2-core machine. `--customers 1000` is the size the acceptance checks use.
   const customers = intOption(options, 'customers', DEFAULT_DEMO_CUSTOMERS, 1);
   const months = intOption(options, 'months', 24, 1);
+  const progress = { quiet: options.quiet === true };
   const started = performance.now();
 
   let t = performance.now();
@@ -50,7 +52,8 @@ export async function demoCommand(positionals: string[], options: Options): Prom
     for (const name of INGEST_ORDER) {
       const entity = entities[name];
       const t0 = performance.now();
-      const summary = await ingestFile(stack, join(dir, 'input', `${entity.table}.ndjson`), entity, 'ndjson');
+      const rows = data[entity.table as keyof typeof data]?.length;
+      const summary = await ingestFile(stack, join(dir, 'input', `${entity.table}.ndjson`), entity, 'ndjson', { progress, ...(rows === undefined ? {} : { rows }) });
       ingest[entity.table] = summary;
       log(`ingested ${entity.table}: ${summary.accepted} accepted, ${summary.rejected} rejected in ${seconds(t0)}s`);
     }
@@ -62,7 +65,10 @@ export async function demoCommand(positionals: string[], options: Options): Prom
     log(`event rules: ${settled.changes} changes from automations in ${seconds(t1)}s`);
     const t2 = performance.now();
     const firstDay = shiftDate(lastDay, -(AUTOMATION_DAYS - 1));
-    await stack.rules.runDays(firstDay, lastDay, stack.sync);
+    const days = startProgress(`schedule and date rules ${firstDay}..${lastDay}`, 'days', progress, AUTOMATION_DAYS);
+    let daysDone = 0;
+    await stack.rules.runDays(firstDay, lastDay, stack.sync, () => days.update(++daysDone));
+    days.end();
     log(`schedule and date rules ${firstDay}..${lastDay} in ${seconds(t2)}s`);
     // Reports as of the generator's fixed as-of date, so the same seed gives the same report files. They run
     // inside the stack so the events they publish (ChurnRiskDetected, CustomerSegmentChanged) reach the rules.
@@ -71,9 +77,9 @@ export async function demoCommand(positionals: string[], options: Options): Prom
     // rfm first as of the previous month's end, so the run as of asOf has a movement matrix and
     // publishes CustomerSegmentChanged events for the customers who moved.
     const baseline = new Date(Date.UTC(DEFAULT_AS_OF.getUTCFullYear(), DEFAULT_AS_OF.getUTCMonth(), 0)).toISOString().slice(0, 10);
-    const baselineRuns = reportNames.includes('rfm') ? await runLocalReports(dir, ['rfm'], baseline, stack.bus) : { written: [], failed: [] };
+    const baselineRuns = reportNames.includes('rfm') ? await runLocalReports(dir, ['rfm'], baseline, stack.bus, undefined, progress) : { written: [], failed: [] };
     // Only the as-of run writes scores back: the baseline's would be replaced at once.
-    const reportRuns = await runLocalReports(dir, reportNames, asOf, stack.bus, recordWriterScoreSink(stack.writer));
+    const reportRuns = await runLocalReports(dir, reportNames, asOf, stack.bus, recordWriterScoreSink(stack.writer), progress);
     reportRuns.failed.push(...baselineRuns.failed);
     for (const r of reportRuns.written) log(`report ${r.report} as of ${asOf} -> ${r.path}`);
     const reported = seconds(t3);

@@ -7,6 +7,7 @@ import { formatFromName, readRecords, type InputFormat } from '#functions/ingest
 import { ingestRows, type IngestSummary } from '#functions/ingest/ingest-rows.ts';
 import { withLocalStack, type LocalStack } from '../stack.ts';
 import { UsageError } from './usage.ts';
+import { estimatedRows, startProgress, type ProgressOptions } from './progress.ts';
 import type { Options } from './main.ts';
 
 const FORMATS: InputFormat[] = ['ndjson', 'csv', 'json'];
@@ -18,10 +19,26 @@ export function resolveEntity(name: unknown): AnyEntity {
   return entity;
 }
 
-export async function ingestFile(stack: LocalStack, file: string, entity: AnyEntity, format: InputFormat): Promise<IngestSummary> {
-  let input: Readable = createReadStream(file);
+export interface IngestFileOptions {
+  /** Progress line (rows, rate, ETA) on a terminal's stderr; see progress.ts. */
+  progress?: ProgressOptions;
+  /** Rows in the file when known (the demo knows them); otherwise estimated from the bytes read. */
+  rows?: number;
+}
+
+export async function ingestFile(stack: LocalStack, file: string, entity: AnyEntity, format: InputFormat, options: IngestFileOptions = {}): Promise<IngestSummary> {
+  const raw = createReadStream(file);
+  let input: Readable = raw;
   if (file.endsWith('.gz')) input = input.pipe(createGunzip());
-  return ingestRows(stack.writer, entity, readRecords(input, format, entity));
+  const fileBytes = statSync(file).size;
+  const progress = startProgress(`ingest ${entity.table}`, 'rows', options.progress ?? {}, options.rows);
+  try {
+    return await ingestRows(stack.writer, entity, readRecords(input, format, entity), {
+      onProgress: (done) => progress.update(done, options.rows ?? estimatedRows(done, raw.bytesRead, fileBytes)),
+    });
+  } finally {
+    progress.end();
+  }
 }
 
 export const exitCodeFor = (s: IngestSummary) => (s.failed > 0 ? 1 : s.rejected > 0 ? 2 : 0);
@@ -45,7 +62,7 @@ export async function ingestCommand(positionals: string[], options: Options): Pr
     return exitCodeFor(s);
   }
   const summary = await withLocalStack(String(options.dir), async (stack) => {
-    const s = await ingestFile(stack, file, entity, format);
+    const s = await ingestFile(stack, file, entity, format, { progress: { quiet: options.quiet === true } });
     process.stderr.write(`${entity.table}: ${s.accepted} accepted (${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged, ${s.stale} stale, ${s.merged} merged), ${s.rejected} rejected, ${s.failed} failed\n`);
     return s;
   });

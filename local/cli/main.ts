@@ -15,15 +15,17 @@ const lazy =
 const common = { dir: { type: 'string', default: '.crm' }, help: { type: 'boolean', short: 'h' } } as const;
 /** `--stage NAME`: act on the deployed stack `Crm-<NAME>` instead of `--dir` (local/stage/). */
 const stage = { stage: { type: 'string' } } as const;
+/** No progress line on a terminal (long commands draw one on stderr). */
+const quiet = { quiet: { type: 'boolean', short: 'q' } } as const;
 
 const commands: Record<string, { options: ParseArgsConfig['options']; run: Command }> = {
-  demo: { options: { ...common, seed: { type: 'string' }, customers: { type: 'string' }, months: { type: 'string' } }, run: lazy(() => import('./demo-command.ts'), 'demoCommand') },
-  ingest: { options: { ...common, ...stage, entity: { type: 'string' }, format: { type: 'string' } }, run: lazy(() => import('./ingest-command.ts'), 'ingestCommand') },
+  demo: { options: { ...common, ...quiet, seed: { type: 'string' }, customers: { type: 'string' }, months: { type: 'string' } }, run: lazy(() => import('./demo-command.ts'), 'demoCommand') },
+  ingest: { options: { ...common, ...stage, ...quiet, entity: { type: 'string' }, format: { type: 'string' } }, run: lazy(() => import('./ingest-command.ts'), 'ingestCommand') },
   query: { options: { ...common, ...stage, format: { type: 'string', default: 'table' } }, run: lazy(() => import('./query-command.ts'), 'queryCommand') },
   customer: { options: { ...common, ...stage, phone: { type: 'string' }, email: { type: 'string' } }, run: lazy(() => import('./customer-command.ts'), 'customerCommand') },
   erase: { options: { ...common }, run: lazy(() => import('./erase-command.ts'), 'eraseCommand') },
   rules: { options: { ...common, cases: { type: 'string' } }, run: lazy(() => import('./rules-command.ts'), 'rulesCommand') },
-  report: { options: { ...common, ...stage, 'as-of': { type: 'string' } }, run: lazy(() => import('./report-command.ts'), 'reportCommand') },
+  report: { options: { ...common, ...stage, ...quiet, 'as-of': { type: 'string' } }, run: lazy(() => import('./report-command.ts'), 'reportCommand') },
   attribution: { options: { help: common.help, input: { type: 'string' }, 'half-life-days': { type: 'string' } }, run: lazy(() => import('./attribution-command.ts'), 'attributionCommand') },
   forecast: { options: { help: common.help, input: { type: 'string' }, horizon: { type: 'string' }, season: { type: 'string' }, level: { type: 'string' } }, run: lazy(() => import('./forecast-command.ts'), 'forecastCommand') },
   automations: { options: { ...common, 'as-of': { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } }, run: lazy(() => import('./automation-commands.ts'), 'automationsCommand') },

@@ -16,6 +16,7 @@ import { withLocalStack } from '../stack.ts';
 import { recordWriterScoreSink } from '../reports/score-sink.ts';
 import { UsageError } from './usage.ts';
 import type { Options } from './main.ts';
+import { startProgress, type ProgressOptions } from './progress.ts';
 
 const validNames = () => `${reportNames.join(', ')}, or all`;
 
@@ -34,11 +35,12 @@ export async function reportCommand(positionals: string[], options: Options): Pr
   if (!existsSync(lakeDir)) throw new Error(`no lake in ${resolve(dir)} (expected ${resolve(lakeDir)}): load data with crm ingest or crm demo first, or pass --dir`);
 
   const names = name === 'all' ? reportNames : [name];
+  const progressOptions = { quiet: options.quiet === true };
   // Reports with score records write them back to the table: those run inside the local stack, whose
   // stream then carries the scores into the lake and whose rules see the reports' events.
   const { written, failed } = names.some((n) => findReport(n)?.scores)
-    ? await withLocalStack(dir, (stack) => runLocalReports(dir, names, asOf, stack.bus, recordWriterScoreSink(stack.writer)))
-    : await runLocalReports(dir, names, asOf);
+    ? await withLocalStack(dir, (stack) => runLocalReports(dir, names, asOf, stack.bus, recordWriterScoreSink(stack.writer), progressOptions))
+    : await runLocalReports(dir, names, asOf, undefined, undefined, progressOptions);
   process.stdout.write(`${JSON.stringify({ asOf, reports: written, ...(failed.length ? { failed } : {}) }, null, 2)}\n`);
   return failed.length ? 1 : 0;
 }
@@ -96,20 +98,30 @@ export interface LocalReportRuns {
  * Their events (segment moves, churn risk) go onto `bus`, by default the local bus that archives them
  * in `<dir>/events/events.ndjson`.
  */
-export async function runLocalReports(dir: string, names: readonly string[], asOf: string, bus: EventBus = new LocalBus(resolve(dir)), scores?: ScoreSink): Promise<LocalReportRuns> {
+export async function runLocalReports(
+  dir: string,
+  names: readonly string[],
+  asOf: string,
+  bus: EventBus = new LocalBus(resolve(dir)),
+  scores?: ScoreSink,
+  progressOptions: ProgressOptions = {},
+): Promise<LocalReportRuns> {
   const lakeDir = join(dir, 'lake');
   const reportsDir = resolve(dir, 'reports');
   const store = new FsObjectStore(reportsDir);
   const engine = await openLocalQueryEngine({ lakeDir });
   const written: LocalReportRuns['written'] = [];
   const failed: { report: string; error: string }[] = [];
+  const progress = startProgress(`reports as of ${asOf}`, 'reports', progressOptions, names.length);
   try {
-    for (const report of names) {
+    for (const [done, report] of names.entries()) {
       const started = performance.now();
+      progress.update(done);
       try {
         let scoreWrites: ScoreWriteCounts | undefined;
         const summary = await runReport({ engine, store, name: report, asOf, bus, ...(scores ? { scores, onScoresWritten: (c: ScoreWriteCounts) => (scoreWrites = c) } : {}) });
         const rows = summary.tables.reduce((n, t) => n + t.rows, 0);
+        progress.end();
         const scoreCounts = scoreWrites && (({ errors: _errors, ...counts }) => counts)(scoreWrites);
         const scoreNote = scoreCounts ? `; scores ${Object.entries(scoreCounts).map(([k, v]) => `${k} ${v}`).join(', ')}` : '';
         process.stderr.write(`${report} as of ${asOf}: ${summary.tables.length} tables, ${rows} rows in ${Math.round(performance.now() - started)} ms${scoreNote}\n`);
@@ -124,11 +136,13 @@ export async function runLocalReports(dir: string, names: readonly string[], asO
         });
       } catch (err) {
         // One broken report must not keep the others from being written.
+        progress.end();
         process.stderr.write(`${report} as of ${asOf} failed: ${(err as Error).message}\n`);
         failed.push({ report, error: (err as Error).message });
       }
     }
   } finally {
+    progress.end();
     await engine.close();
   }
   return { written, failed };

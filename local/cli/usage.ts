@@ -5,14 +5,14 @@ export class UsageError extends Error {
 export const USAGE = `usage: crm <command> [options]
 
 commands:
-  demo     [--dir D] [--seed N] [--customers N] [--months N]
+  demo     [--dir D] [--seed N] [--customers N] [--months N] [--quiet]
            generate a realistic CRM data set into D/input/<table>.ndjson, ingest it, fill D/lake, print a summary
-  ingest   FILE --entity E [--dir D] [--format ndjson|csv|json]
+  ingest   FILE --entity E [--dir D] [--format ndjson|csv|json] [--quiet]
            ingest a file through the ingest handler; prints {accepted, rejected, errors:[{line, field, message}]}
            exit 0 all accepted, 2 some rejected (the accepted ones are stored), 1 usage or system error
   query    "SQL" [--dir D] [--format table|csv|json]
            Athena-dialect SQL over the local lake: <table> (current state) and <table>_history (every version)
-  report   NAME|all [--as-of YYYY-MM-DD] [--dir D]
+  report   NAME|all [--as-of YYYY-MM-DD] [--dir D] [--quiet]
            run reports on data up to the as-of date (default today, UTC); writes D/reports/NAME/as_of=DATE/
            (summary.json, dashboard.html, <table>/<table>.parquet); query them as NAME_<table>
   customer ID | --phone P | --email E [--dir D]
@@ -60,4 +60,5 @@ commands:
            integers or dates, the season inferred from date spacing) with automatic ETS; prints {model, point,
            lower, upper}, the bounds at the given level; exit 2 on bad input (line, field, reason)
 
-common: --dir D holds all local state (default .crm); machine-readable output on stdout, progress on stderr.`;
+common: --dir D holds all local state (default .crm); machine-readable output on stdout, progress on stderr.
+        On a terminal, demo, ingest and report draw a progress line (rows, rate, ETA) on stderr; --quiet turns it off.`;

@@ -40,6 +40,8 @@ export interface DrainStreamOptions {
   /** A table client to reuse; the streams client gets its region and credentials and `endpoint`. */
   client?: DynamoDBClient;
   endpoint?: string;
+  /** A streams client to reuse across drains (not destroyed here); else one is made for this drain. */
+  streams?: DynamoDBStreamsClient;
   tableName: string;
   /** JSON file with the position per shard; created on the first successful batch. */
   checkpointFile: string;
@@ -78,7 +80,7 @@ export async function drainStream(options: DrainStreamOptions): Promise<DrainSta
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1 || o.batchSize > 10_000) throw new Error(`batchSize must be an integer from 1 to 10000, got ${o.batchSize}`);
   if (!Number.isInteger(o.maxAttempts) || o.maxAttempts < 1) throw new Error(`maxAttempts must be a positive integer, got ${o.maxAttempts}`);
 
-  const { dynamodb, streams, owned } = clientsFor(o);
+  const { dynamodb, streams, owned, ownedStreams } = clientsFor(o);
   const stats: DrainStats = { batches: 0, records: 0, failures: 0, dlq: 0, filtered: 0 };
   try {
     const table = (await dynamodb.send(new DescribeTableCommand({ TableName: o.tableName }))).Table;
@@ -127,15 +129,20 @@ export async function drainStream(options: DrainStreamOptions): Promise<DrainSta
     return stats;
   } finally {
     if (owned) dynamodb.destroy();
-    streams.destroy();
+    if (ownedStreams) streams.destroy();
   }
 }
 
-function clientsFor(o: Pick<DrainStreamOptions, 'clientConfig' | 'client' | 'endpoint'>) {
-  if (o.clientConfig) return { dynamodb: new DynamoDBClient(o.clientConfig), streams: new DynamoDBStreamsClient(o.clientConfig), owned: true };
-  if (!o.client || !o.endpoint) throw new Error('drainStream needs clientConfig, or client and endpoint');
-  const { region, credentials, maxAttempts } = o.client.config;
-  return { dynamodb: o.client, streams: new DynamoDBStreamsClient({ region, credentials, maxAttempts, endpoint: o.endpoint }), owned: false };
+function clientsFor(o: Pick<DrainStreamOptions, 'clientConfig' | 'client' | 'endpoint' | 'streams'>) {
+  if (o.clientConfig) return { dynamodb: new DynamoDBClient(o.clientConfig), streams: o.streams ?? new DynamoDBStreamsClient(o.clientConfig), owned: true, ownedStreams: !o.streams };
+  if (!o.client || !(o.endpoint || o.streams)) throw new Error('drainStream needs clientConfig, or client and endpoint (or streams)');
+  return { dynamodb: o.client, streams: o.streams ?? streamsClientFor(o.client, o.endpoint!), owned: false, ownedStreams: !o.streams };
+}
+
+/** A streams client with the table client's region, credentials and attempts, at the emulator's endpoint. */
+export function streamsClientFor(client: DynamoDBClient, endpoint: string): DynamoDBStreamsClient {
+  const { region, credentials, maxAttempts } = client.config;
+  return new DynamoDBStreamsClient({ region, credentials, maxAttempts, endpoint });
 }
 
 /** Parents before children (Lambda's lineage rule), then by starting sequence number. */
@@ -174,7 +181,7 @@ async function describeShards(streams: DynamoDBStreamsClient, streamArn: string)
   return shards;
 }
 
-type ResolvedOptions = Required<Omit<DrainStreamOptions, 'clientConfig' | 'client' | 'endpoint' | 'tableName'>>;
+type ResolvedOptions = Required<Omit<DrainStreamOptions, 'clientConfig' | 'client' | 'endpoint' | 'streams' | 'tableName'>>;
 
 class ShardReader {
   constructor(

@@ -11,12 +11,10 @@ import { invalidRecords, recordsAfter, timelineViolations } from './demo-checks.
 const AS_OF = DEFAULT_AS_OF.getTime();
 const DAY = 86_400_000;
 let data: DemoData;
-let elapsedMs: number;
 
+// The generator's speed is a bench figure (`npm run bench`, demoGenerator), not a timed assertion here.
 beforeAll(() => {
-  const t0 = performance.now();
   data = generateDemo({ seed: 7 });
-  elapsedMs = performance.now() - t0;
 });
 
 const normEmail = (e: string) => e.trim().toLowerCase();
@@ -24,7 +22,7 @@ const normPhone = (p: string) => p.replace(/\D/g, '');
 const cents = (x: number) => Math.round(x * 100);
 
 describe('generateDemo: the data model', () => {
-  it('produces every table (non-empty unless the rules make it), at the intended scale and speed', () => {
+  it('produces every table (non-empty unless the rules make it), at the intended scale', () => {
     // Prepare / Act happen in beforeAll. Assess:
     const tables = Object.values(entities).map((d) => d.table).sort();
     expect(Object.keys(data).sort()).toEqual(tables);
@@ -39,7 +37,6 @@ describe('generateDemo: the data model', () => {
     expect(total).toBeGreaterThanOrEqual(30_000);
     expect(total).toBeLessThanOrEqual(60_000);
     expect(data.customers).toHaveLength(1000);
-    expect(elapsedMs).toBeLessThan(5000);
   });
 
   it('passes every entity schema, refinements included', () => {

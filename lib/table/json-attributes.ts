@@ -1,0 +1,53 @@
+// DynamoDB attribute values for JSON-shaped data (what validated records are): the same output as
+// `marshall(value, { removeUndefinedValues: true })` from @aws-sdk/util-dynamodb for strings, numbers,
+// booleans, null, plain arrays and plain objects, several times faster because it skips the SDK's
+// per-value type probing. Anything else (Set, Map, binary, class instances) goes to the SDK's marshall.
+import { convertToAttr, marshall } from '@aws-sdk/util-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+
+const SDK_OPTIONS = { removeUndefinedValues: true } as const;
+
+function numberAttr(n: number): AttributeValue {
+  // The SDK's own checks and messages: no NaN/Infinity, no integer beyond what a double holds exactly.
+  if (!Number.isFinite(n) || n > Number.MAX_SAFE_INTEGER || n < Number.MIN_SAFE_INTEGER) return convertToAttr(n, SDK_OPTIONS);
+  return { N: n.toString() };
+}
+
+function isPlainObject(v: object): v is Record<string, unknown> {
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+export function jsonAttribute(value: unknown): AttributeValue {
+  switch (typeof value) {
+    case 'string':
+      return { S: value };
+    case 'number':
+      return numberAttr(value);
+    case 'boolean':
+      return { BOOL: value };
+    case 'object': {
+      if (value === null) return { NULL: true };
+      if (Array.isArray(value)) {
+        const L: AttributeValue[] = [];
+        for (const item of value) if (item !== undefined && typeof item !== 'function') L.push(jsonAttribute(item));
+        return { L };
+      }
+      if (isPlainObject(value)) return { M: jsonAttributes(value) };
+      return convertToAttr(value, SDK_OPTIONS);
+    }
+    default:
+      return convertToAttr(value, SDK_OPTIONS);
+  }
+}
+
+/** A record's top-level map, undefined values left out (as `removeUndefinedValues`). */
+export function jsonAttributes(record: Record<string, unknown>): Record<string, AttributeValue> {
+  if (!isPlainObject(record)) return marshall(record, SDK_OPTIONS) as unknown as Record<string, AttributeValue>;
+  const out: Record<string, AttributeValue> = {};
+  for (const key in record) {
+    const v = record[key];
+    if (v !== undefined && typeof v !== 'function') out[key] = jsonAttribute(v);
+  }
+  return out;
+}
