@@ -23,6 +23,7 @@ import { reportViewName } from '#functions/reports/report-layout.ts';
 import { prepareReportSql, readReportSqlSync } from '#functions/reports/report-sql.ts';
 import { splitSql } from '#functions/reports/sql-text.ts';
 import { acknowledgeGrantActions, acknowledgeResourceWildcard, nagArn } from '../nag/grant-wildcards.ts';
+import { grantObjectCalls } from '../iam/exact-grants.ts';
 import { CrmFunction } from './crm-function.ts';
 import { ATHENA_RESULTS_PREFIX, LAKE_PREFIX } from './data-lake-bucket.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
@@ -97,14 +98,13 @@ export class ScheduledReports extends Construct {
     });
     const finish = this.finishFunction;
     finish.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['athena:GetQueryExecution', 'athena:GetQueryResults'], resources: [workGroupArn] }));
-    props.lakeBucket.grantRead(finish.role, `${ATHENA_RESULTS_PREFIX}*`);
-    props.lakeBucket.grantReadWrite(finish.role, `${REPORTS_PREFIX}*`);
-    Validations.of(finish.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Action::s3:DeleteObject*]',
-      reason: "CDK's grantReadWrite on the reports prefix: a rerun of a run removes the files of tables the report no longer has (run-report.ts removeStaleFiles); nothing outside reports/.",
-    });
+    // Exact calls (infra/iam/exact-grants.ts), not CDK's grantRead/grantReadWrite and their wildcards: Athena reads the
+    // result files with the caller's credentials; the run folder is listed, read, written and its stale files deleted
+    // (run-report.ts removes the files of tables a rerun no longer has).
+    grantObjectCalls(finish, props.lakeBucket, ATHENA_RESULTS_PREFIX, { get: true });
+    grantObjectCalls(finish, props.lakeBucket, REPORTS_PREFIX, { get: true, put: true, list: true });
+    finish.role.addToPrincipalPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:DeleteObject'], resources: [props.lakeBucket.arnForObjects(`${REPORTS_PREFIX}*`)] }));
     props.eventBus.grantPutEventsTo(finish.role);
-    acknowledgeGrantActions(finish.role, ['Action::kms:GenerateDataKey*', 'Action::kms:ReEncrypt*', 'Action::s3:Abort*', 'Action::s3:GetObject*', 'Action::s3:GetBucket*', 'Action::s3:List*']);
     acknowledgeResourceWildcard(finish.role, `${nagArn(props.lakeBucket)}/${ATHENA_RESULTS_PREFIX}*`, 'Reads the results of the Athena queries the report state machines ran (one prefix of the lake bucket).');
     acknowledgeResourceWildcard(finish.role, `${nagArn(props.lakeBucket)}/${REPORTS_PREFIX}*`, 'Writes the report run folders (tables, summary.json, dashboard.html) and reads earlier runs, under the reports prefix only.');
 
