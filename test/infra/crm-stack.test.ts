@@ -349,6 +349,8 @@ describe('least privilege', () => {
   it('names the indexes a function queries instead of index/*', () => {
     const queries = (fn: typeof stack.erasure.function) => roleStatements(fn.role).filter((s) => JSON.stringify(s.Resource) !== JSON.stringify(tableArn) && actionsOf(s).includes('dynamodb:Query'));
     expect(queries(stack.erasure.function)).toEqual([expect.objectContaining({ Action: 'dynamodb:Query', Resource: indexArn('byCustomer') })]);
+    // The stream function reads a customer's recent orders and activities for the profile index: byCustomer, never the table.
+    expect(queries(stack.changeStream.function)).toEqual([expect.objectContaining({ Action: 'dynamodb:Query', Resource: indexArn('byCustomer') })]);
     expect(queries(stack.automation.function)).toEqual([expect.objectContaining({ Action: 'dynamodb:Query', Resource: [indexArn('byCustomer'), indexArn('byDueDate')] })]);
     expect(JSON.stringify(statements)).not.toContain('/index/*');
   });
@@ -370,7 +372,8 @@ describe('least privilege', () => {
     const writes = statements.filter((s) => policies.has(s.id) && actionsOf(s).some((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a)));
     expect(writes).toEqual([
       expect.objectContaining({
-        Action: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        // BatchGetItem reads back the profile summaries it maintains, under the same key condition.
+        Action: ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         Resource: getAtt(stack.table.table),
         // The automation index items, the customer profile index (PROFILE#) and the order-value index (ORDERVALUE#).
         Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DUE#*', 'ANNIVERSARY#*', 'ACTIVITY#*', 'OWNER#*', 'TEAM#*', 'PROFILE#*', 'ORDERVALUE#*'] } },
