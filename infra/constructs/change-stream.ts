@@ -46,7 +46,12 @@ export class ChangeStream extends Construct {
     grantKeyUse(this.function, props.pseudonymSecret.encryptionKey, 'kms:Decrypt');
     // Automation index items only (transactions of puts, deletes and conditional updates): the partition key must
     // start with an index prefix, so records stay out of reach.
-    grantTableCalls(this.function, props.table, ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], { leadingKeyPrefixes: INDEX_KEY_PREFIXES });
+    // The profile summaries and order values it maintains are index items too: read back in batches (BatchGetItem).
+    grantTableCalls(this.function, props.table, ['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], { leadingKeyPrefixes: INDEX_KEY_PREFIXES });
+    // A profile's recent orders and activities come from the customer's collection: Query on byCustomer only, not the table.
+    this.function.role.addToPrincipalPolicy(
+      new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:Query'], resources: [`${props.table.tableArn}/index/${TABLE_DESIGN.customerIndex.name}`] }),
+    );
     acknowledgeResourceWildcard(this.function.role, `${nagArn(props.lakeBucket)}/${lakePrefix}*`, 'New Parquet files under the lake prefix only (put, no read or delete): one key per batch, table and day, unknown in advance.');
     acknowledgeResourceWildcard(this.function.role, '*', 'dynamodb:ListStreams (needed by Lambda to poll the table stream) does not support resource-level permissions; every other statement of this role names its resource.');
 

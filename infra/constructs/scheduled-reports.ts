@@ -6,7 +6,7 @@
 // bus). Step Functions rather than one Lambda driving Athena: the state machine waits for the queries, so a
 // long query never runs into a Lambda's 15 minutes, and each step retries and shows up on its own.
 import { readFileSync } from 'node:fs';
-import { Duration, Stack, TimeZone, Token, Validations } from 'aws-cdk-lib';
+import { Duration, NestedStack, Stack, TimeZone, Token, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, MathExpression, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { CfnNamedQuery } from 'aws-cdk-lib/aws-athena';
 import { CfnTable } from 'aws-cdk-lib/aws-glue';
@@ -23,6 +23,7 @@ import { reportViewName } from '#functions/reports/report-layout.ts';
 import { prepareReportSql, readReportSqlSync } from '#functions/reports/report-sql.ts';
 import { splitSql } from '#functions/reports/sql-text.ts';
 import { acknowledgeGrantActions, acknowledgeResourceWildcard, nagArn } from '../nag/grant-wildcards.ts';
+import { grantObjectCalls } from '../iam/exact-grants.ts';
 import { CrmFunction } from './crm-function.ts';
 import { ATHENA_RESULTS_PREFIX, LAKE_PREFIX } from './data-lake-bucket.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
@@ -44,6 +45,8 @@ export function validateReportSchedules(config: ReportSchedulesConfig, definitio
 }
 
 export interface ScheduledReport {
+  /** The report's nested stack, holding everything below. */
+  readonly stack: NestedStack;
   readonly stateMachine: StateMachine;
   readonly schedule: Schedule;
   readonly deadLetters: DeadLetterQueue;
@@ -95,27 +98,19 @@ export class ScheduledReports extends Construct {
     });
     const finish = this.finishFunction;
     finish.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['athena:GetQueryExecution', 'athena:GetQueryResults'], resources: [workGroupArn] }));
-    props.lakeBucket.grantRead(finish.role, `${ATHENA_RESULTS_PREFIX}*`);
-    props.lakeBucket.grantReadWrite(finish.role, `${REPORTS_PREFIX}*`);
-    Validations.of(finish.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Action::s3:DeleteObject*]',
-      reason: "CDK's grantReadWrite on the reports prefix: a rerun of a run removes the files of tables the report no longer has (run-report.ts removeStaleFiles); nothing outside reports/.",
-    });
+    // Exact calls (infra/iam/exact-grants.ts), not CDK's grantRead/grantReadWrite and their wildcards: Athena reads the
+    // result files with the caller's credentials; the run folder is listed, read, written and its stale files deleted
+    // (run-report.ts removes the files of tables a rerun no longer has).
+    grantObjectCalls(finish, props.lakeBucket, ATHENA_RESULTS_PREFIX, { get: true });
+    grantObjectCalls(finish, props.lakeBucket, REPORTS_PREFIX, { get: true, put: true, list: true });
+    finish.role.addToPrincipalPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:DeleteObject'], resources: [props.lakeBucket.arnForObjects(`${REPORTS_PREFIX}*`)] }));
     props.eventBus.grantPutEventsTo(finish.role);
-    acknowledgeGrantActions(finish.role, ['Action::kms:GenerateDataKey*', 'Action::kms:ReEncrypt*', 'Action::s3:Abort*', 'Action::s3:GetObject*', 'Action::s3:GetBucket*', 'Action::s3:List*']);
     acknowledgeResourceWildcard(finish.role, `${nagArn(props.lakeBucket)}/${ATHENA_RESULTS_PREFIX}*`, 'Reads the results of the Athena queries the report state machines ran (one prefix of the lake bucket).');
     acknowledgeResourceWildcard(finish.role, `${nagArn(props.lakeBucket)}/${REPORTS_PREFIX}*`, 'Writes the report run folders (tables, summary.json, dashboard.html) and reads earlier runs, under the reports prefix only.');
 
-    // Scheduler assumes one role for every report schedule: start the report state machines, dead-letter what it cannot.
-    const schedulerRole = new Role(this, 'SchedulerRole', {
-      description: 'Assumed by EventBridge Scheduler to start scheduled report runs',
-      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
-    });
-    acknowledgeGrantActions(schedulerRole, ['Action::kms:GenerateDataKey*', 'Action::kms:ReEncrypt*']);
-
     for (const definition of definitions) {
       const settings: ReportScheduleSettings = { ...props.schedules?.default, ...props.schedules?.reports?.[definition.name] };
-      this.byReport.set(definition.name, this.addReport(definition, settings, columns, props, schedulerRole, workGroupArn));
+      this.byReport.set(definition.name, this.addReport(definition, settings, columns, props, workGroupArn));
     }
   }
 
@@ -124,11 +119,12 @@ export class ScheduledReports extends Construct {
     settings: ReportScheduleSettings,
     catalogue: ReportColumnsCatalogue,
     props: ScheduledReportsProps,
-    schedulerRole: Role,
     workGroupArn: string,
   ): ScheduledReport {
     const name = definition.name;
-    const scope = new Construct(this, `Report-${name}`);
+    // One nested stack per report: a report adds ~2 resources per output table plus 13, and the catalog keeps growing,
+    // while the parent stack gains one resource per report (its AWS::CloudFormation::Stack).
+    const scope = new NestedStack(this, `Report-${name}`, { description: `${definition.title}: scheduled report (tables, queries, state machine, schedule)`.slice(0, 1024) });
     const cron = settings.cron ?? DEFAULT_REPORT_CRON;
     const timezone = settings.timezone ?? DEFAULT_REPORT_TIMEZONE;
     if (!/^cron\(.+\)$/.test(cron)) throw new Error(`report ${name}: schedule "${cron}" must be a Scheduler cron(...) expression`);
@@ -204,6 +200,12 @@ export class ScheduledReports extends Construct {
       encryptionKey: props.messagingKey,
       ...(props.alarmAction ? { alarmAction: props.alarmAction } : {}),
     });
+    // Scheduler assumes the report's own role (in the report's stack, so the grants below stay inside it).
+    const schedulerRole = new Role(scope, 'SchedulerRole', {
+      description: `Assumed by EventBridge Scheduler to start scheduled runs of report ${name}`,
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }),
+    });
+    acknowledgeGrantActions(schedulerRole, ['Action::kms:GenerateDataKey*', 'Action::kms:ReEncrypt*']);
     deadLetters.queue.grantSendMessages(schedulerRole);
     const schedule = new Schedule(scope, 'Schedule', {
       scheduleName: `${props.namePrefix}-report-${name}`.slice(0, 64),
@@ -220,7 +222,7 @@ export class ScheduledReports extends Construct {
         maxEventAge: Duration.hours(2),
       }),
     });
-    return { stateMachine, schedule, deadLetters, failedRunsAlarm, tables, namedQueries };
+    return { stack: scope, stateMachine, schedule, deadLetters, failedRunsAlarm, tables, namedQueries };
   }
 
   /** What Athena needs from the caller of StartQueryExecution: the workgroup, the catalog, the lake's files and the results prefix. */
@@ -250,15 +252,15 @@ export class ScheduledReports extends Construct {
       reason: 'Added by CDK for the state machine\'s execution logs (logs:CreateLogDelivery and the other log-delivery actions) and X-Ray tracing, which do not support resource-level permissions.',
     });
     acknowledgeGrantActions(role, ['Action::kms:GenerateDataKey*', 'Action::kms:ReEncrypt*', 'Action::s3:Abort*', 'Action::s3:GetObject*', 'Action::s3:GetBucket*', 'Action::s3:List*']);
-    acknowledgeResourceWildcard(role, `${nagArn(props.lakeBucket)}/${LAKE_PREFIX}*`, 'Athena reads the lake files the report SQL queries, under the lake prefix only.');
-    acknowledgeResourceWildcard(role, `${nagArn(props.lakeBucket)}/${ATHENA_RESULTS_PREFIX}*`, 'Athena writes the query results under the results prefix only.');
+    acknowledgeResourceWildcard(role, `${nagArn(props.lakeBucket, role)}/${LAKE_PREFIX}*`, 'Athena reads the lake files the report SQL queries, under the lake prefix only.');
+    acknowledgeResourceWildcard(role, `${nagArn(props.lakeBucket, role)}/${ATHENA_RESULTS_PREFIX}*`, 'Athena writes the query results under the results prefix only.');
     acknowledgeResourceWildcard(
       role,
       `arn:${nagToken(stack.partition, 'AWS::Partition')}:glue:${nagToken(stack.region, 'AWS::Region')}:${nagToken(stack.account, 'AWS::AccountId')}:table/${props.databaseName}/*`,
       'Athena resolves the lake tables and views of this one Glue database; the report SQL may read any of them.',
     );
-    acknowledgeResourceWildcard(role, `${nagArn(this.prepareFunction.function)}:*`, "CDK's grantInvoke covers the function's versions and aliases (`<arn>:*`); one function only.");
-    acknowledgeResourceWildcard(role, `${nagArn(this.finishFunction.function)}:*`, "CDK's grantInvoke covers the function's versions and aliases (`<arn>:*`); one function only.");
+    acknowledgeResourceWildcard(role, `${nagArn(this.prepareFunction.function, role)}:*`, "CDK's grantInvoke covers the function's versions and aliases (`<arn>:*`); one function only.");
+    acknowledgeResourceWildcard(role, `${nagArn(this.finishFunction.function, role)}:*`, "CDK's grantInvoke covers the function's versions and aliases (`<arn>:*`); one function only.");
   }
 }
 

@@ -1,7 +1,7 @@
 // Acknowledgements of the IAM5 wildcard findings that CDK's own `grantX` methods produce. Each finding is
 // acknowledged by its exact id (`AwsSolutions-IAM5[<finding>]`) on the one role that holds it, with the reason
 // the wildcard stays narrow; any wildcard not listed here still fails synthesis.
-import { CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import { CfnElement, Names, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
 const grantActionWildcards = {
@@ -25,9 +25,16 @@ export function acknowledgeResourceWildcard(role: IConstruct, resource: string, 
   Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[Resource::${resource}]`, reason });
 }
 
-/** `<LogicalId.Arn>`: how cdk-nag spells a resource's ARN reference in finding ids. */
-export function nagArn(resource: IConstruct): string {
+/**
+ * How cdk-nag spells a resource's ARN reference in finding ids: `<LogicalId.Arn>` in the resource's own stack; in a
+ * nested stack `consumer` belongs to, the parameter CDK passes the ARN in, `<referenceto<UniqueId>Arn>`.
+ */
+export function nagArn(resource: IConstruct, consumer?: IConstruct): string {
   const element = CfnElement.isCfnElement(resource) ? resource : resource.node.defaultChild;
   if (!element || !CfnElement.isCfnElement(element)) throw new Error(`${resource.node.path} has no CloudFormation resource to reference`);
+  if (consumer && Stack.of(consumer) !== Stack.of(element)) {
+    if (Stack.of(consumer).nestedStackParent !== Stack.of(element)) throw new Error(`${consumer.node.path}: only a nested stack's references to its parent are spelled here`);
+    return `<referenceto${Names.nodeUniqueId(element.node)}Arn>`;
+  }
   return `<${Stack.of(element).resolve(element.logicalId)}.Arn>`;
 }

@@ -95,7 +95,8 @@ describe('rules from the configuration file', () => {
     expect(scheduled.map((r) => r.id)).toEqual(expect.arrayContaining(['weekly-digest', 'renewal-call', 'contract-expiring-30d']));
     expect(scheduled.map((r) => r.id)).not.toContain('birthday-greeting');
     expect([...automation.schedules.keys()].sort()).toEqual(scheduled.map((r) => r.id).sort());
-    expect(ofType('AWS::Scheduler::Schedule')).toHaveLength(scheduled.length);
+    // Plus the lake compaction's daily schedule; the report schedules are in the reports' nested stacks.
+    expect(ofType('AWS::Scheduler::Schedule')).toHaveLength(scheduled.length + 1);
 
     const props = (id: string) => resources[logicalId(automation.schedules.get(id)!.schedule)]!.Properties;
     expect(props('weekly-digest')).toMatchObject({ ScheduleExpression: 'cron(30 7 ? * MON *)', ScheduleExpressionTimezone: 'America/New_York' });

@@ -4,7 +4,7 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { buildTestApp } from './crm-app-fixture.ts';
+import { buildTestApp, stackAndNested } from './crm-app-fixture.ts';
 
 const { app, stack } = buildTestApp();
 
@@ -37,9 +37,18 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   it('leaves no AwsSolutions annotations', () => {
+    // A nested stack has no artifact of its own: its constructs' annotations are in the parent's (the probe below
+    // shows the pack reaching into a report's nested stack).
+    expect(stackAndNested(stack).length).toBeGreaterThan(stack.reports.byReport.size);
     const annotations = Annotations.fromStack(stack);
     expect(annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*'))).toEqual([]);
     expect(annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*'))).toEqual([]);
+  });
+
+  it('reaches into nested stacks: an insecure bucket in a report\'s nested stack fails synthesis', () => {
+    const { app: probe, stack: probeStack } = buildTestApp({ stage: 'probe-nested', 'aws:cdk:bundling-stacks': [] });
+    new Bucket([...probeStack.reports.byReport.values()][0]!.stack, 'Insecure');
+    expect(() => probe.synth()).toThrow(/AwsSolutions-S1/);
   });
 
   it('is live: an insecure bucket added to the app fails synthesis', () => {

@@ -129,11 +129,14 @@ describe('S3 buckets', () => {
 describe('Glue catalog', () => {
   const tables = ofType('AWS::Glue::Table').map(([, t]) => t.Properties);
 
-  it('has one database, one raw change table and two views per entity', () => {
+  // The report output tables are in the reports' nested stacks (test/infra/scheduled-reports.test.ts).
+  it('has one database, per entity a raw change table, a snapshot table and two views, and the snapshot manifest', () => {
     template.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: { Name: 'crm_test' } });
     const external = tables.filter((t) => t.TableInput.TableType === 'EXTERNAL_TABLE');
-    expect(external.map((t) => t.TableInput.Name).sort()).toEqual(Object.values(entities).map(lakeTableName).sort());
-    expect(tables.length).toBe(3 * Object.values(entities).length);
+    const lakeTables = Object.values(entities).flatMap((e) => [lakeTableName(e), `${e.table}_snapshots`]);
+    expect(external.map((t) => t.TableInput.Name).sort()).toEqual([...lakeTables, 'lake_snapshots'].sort());
+    // <table>_changes, <table>_snapshots, the views <table>_history and <table>; plus lake_snapshots.
+    expect(tables.length).toBe(4 * Object.values(entities).length + 1);
     for (const t of tables) expect(t.DatabaseName).toBe('crm_test');
   });
 
@@ -223,7 +226,9 @@ describe('HTTP API', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /v1/{entity}', AuthorizationType: 'AWS_IAM' });
     template.hasResourceProperties('AWS::ApiGatewayV2::Integration', { IntegrationType: 'AWS_PROXY', IntegrationUri: getAtt(stack.ingestApi.function.function) });
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'DELETE /v1/customers/{id}', AuthorizationType: 'AWS_IAM' });
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', 2);
+    // Plus the customer profile API's two GET routes (/v1/customers and /v1/customers/{id}).
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /v1/customers/{id}', AuthorizationType: 'AWS_IAM' });
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 4);
   });
 
   it('logs access as JSON and throttles the default stage', () => {
@@ -240,8 +245,8 @@ describe('Lambda functions', () => {
   const env = (fn: Parameters<typeof logicalId>[0]) => resource(fn).Properties.Environment.Variables as Record<string, unknown>;
 
   it('run Node.js 22 on ARM64 with tracing, a retained log group and Powertools settings', () => {
-    // ingest, import, stream, rules, erasure, customer profile
-    expect(functions).toHaveLength(6);
+    // ingest, import, stream, rules, erasure, customer profile, lake compaction, report prepare and report finish
+    expect(functions).toHaveLength(9);
     for (const [id, fn] of functions) {
       expect(fn.Properties, id).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -344,6 +349,8 @@ describe('least privilege', () => {
   it('names the indexes a function queries instead of index/*', () => {
     const queries = (fn: typeof stack.erasure.function) => roleStatements(fn.role).filter((s) => JSON.stringify(s.Resource) !== JSON.stringify(tableArn) && actionsOf(s).includes('dynamodb:Query'));
     expect(queries(stack.erasure.function)).toEqual([expect.objectContaining({ Action: 'dynamodb:Query', Resource: indexArn('byCustomer') })]);
+    // The stream function reads a customer's recent orders and activities for the profile index: byCustomer, never the table.
+    expect(queries(stack.changeStream.function)).toEqual([expect.objectContaining({ Action: 'dynamodb:Query', Resource: indexArn('byCustomer') })]);
     expect(queries(stack.automation.function)).toEqual([expect.objectContaining({ Action: 'dynamodb:Query', Resource: [indexArn('byCustomer'), indexArn('byDueDate')] })]);
     expect(JSON.stringify(statements)).not.toContain('/index/*');
   });
@@ -365,9 +372,11 @@ describe('least privilege', () => {
     const writes = statements.filter((s) => policies.has(s.id) && actionsOf(s).some((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a)));
     expect(writes).toEqual([
       expect.objectContaining({
-        Action: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        // BatchGetItem reads back the profile summaries it maintains, under the same key condition.
+        Action: ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         Resource: getAtt(stack.table.table),
-        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DUE#*', 'ANNIVERSARY#*', 'ACTIVITY#*', 'OWNER#*', 'TEAM#*'] } },
+        // The automation index items, the customer profile index (PROFILE#) and the order-value index (ORDERVALUE#).
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DUE#*', 'ANNIVERSARY#*', 'ACTIVITY#*', 'OWNER#*', 'TEAM#*', 'PROFILE#*', 'ORDERVALUE#*'] } },
       }),
     ]);
   });
@@ -378,10 +387,12 @@ describe('queues and alarms', () => {
   // the erasure function's own and its rule's delivery queue.
   const automationQueues = stack.automation.eventRules.size + stack.automation.schedules.size + stack.automation.webhooks.size + 1;
   const erasureQueues = 2;
+  // The lake compaction schedule's. The report schedules' queues are in the reports' nested stacks.
+  const compactionQueues = 1;
 
   it('encrypt every queue with the messaging key and deny plain HTTP', () => {
     const queues = ofType('AWS::SQS::Queue');
-    expect(queues).toHaveLength(3 + automationQueues + erasureQueues);
+    expect(queues).toHaveLength(3 + automationQueues + erasureQueues + compactionQueues);
     for (const [id, q] of queues) {
       expect(q.Properties.KmsMasterKeyId, id).toEqual(getAtt(stack.node.findChild('MessagingKey')));
       template.hasResourceProperties('AWS::SQS::QueuePolicy', { Queues: [{ Ref: id }], PolicyDocument: { Statement: Match.arrayWith([sslDeny]) } });
@@ -398,8 +409,12 @@ describe('queues and alarms', () => {
   it('watch dead letters, function errors, stream lag and lost events', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     const count = (metric: string) => alarms.filter((a) => a.MetricName === metric).length;
-    expect(count('ApproximateNumberOfMessagesVisible')).toBe(3 + automationQueues + erasureQueues);
-    expect(count('Errors')).toBe(5);
+    expect(count('ApproximateNumberOfMessagesVisible')).toBe(3 + automationQueues + erasureQueues + compactionQueues);
+    // One per function: ingest, import, stream, rules, erasure, customer profile, compaction, report prepare and finish.
+    expect(count('Errors')).toBe(9);
+    const functionIds = ofType('AWS::Lambda::Function').map(([id]) => id).sort();
+    const alarmed = alarms.filter((a) => a.MetricName === 'Errors').map((a) => (a.Dimensions as { Value: { Ref: string } }[])[0]!.Value.Ref).sort();
+    expect(alarmed).toEqual(functionIds);
     expect(count('IteratorAge')).toBe(1);
     expect(count('PutEventsFailedEntriesCount')).toBe(1);
     expect(count('FailedInvocations')).toBe(1);

@@ -73,10 +73,13 @@ describe.each(Object.values(entities))('Glue catalog of $table', (entity) => {
     );
   });
 
-  it('current: latest version per id over <table>_history, lake columns, Trino types', () => {
+  it('current: latest version per id over the latest snapshot and the changes since, lake columns, Trino types', () => {
     const definition = decodePrestoView(current.input.ViewOriginalText);
     expect(definition).toMatchObject({ catalog: 'awsdatacatalog', schema: 'crm_test', runAsInvoker: false });
-    expect(definition.originalSql).toContain(`FROM "${entity.table}_history"`);
+    // Compaction (LakeCompaction) keeps the view O(current data): the latest snapshot named by lake_snapshots, then the change log after it.
+    expect(definition.originalSql).toContain(`FROM "${entity.table}_snapshots"`);
+    expect(definition.originalSql).toContain(`FROM "lake_snapshots" WHERE table_name = '${entity.table}'`);
+    expect(definition.originalSql).toContain(`FROM "${entity.table}_changes"`);
     expect(definition.originalSql).toContain('PARTITION BY id ORDER BY version DESC');
     expect(definition.originalSql).toContain("op IS DISTINCT FROM 'remove'");
     expect(definition.columns).toEqual(currentColumns.map((c) => ({ name: c.column, type: expectedTypes[c.kind].trino })));
@@ -121,7 +124,8 @@ describe('LakeCatalog', () => {
     const agnostic = new Stack(app, 'Agnostic');
     const catalog = new LakeCatalog(agnostic, 'Catalog', { databaseName: 'crm_x', bucket: new Bucket(agnostic, 'Lake'), entities: [entities.order] });
     const template = Template.fromStack(agnostic);
-    template.resourceCountIs('AWS::Glue::Table', 3);
+    // The entity's change table, snapshot table and two views, and the snapshot manifest lake_snapshots.
+    template.resourceCountIs('AWS::Glue::Table', 5);
     expect(Object.keys(catalog.byEntity)).toEqual(['order']);
     const view = decodePrestoView(lakeHistoryViewInput(entities.order, 'crm_x').viewOriginalText!);
     expect(view.schema).toBe('crm_x');

@@ -8,13 +8,15 @@ import { reportViewName } from '#functions/reports/report-layout.ts';
 import { prepareReportSql, readReportSql } from '#functions/reports/report-sql.ts';
 import { tableSource } from '#functions/reports/report-definition.ts';
 import { entities } from '#schemas/registry.ts';
-import { buildTestApp, logicalId } from './crm-app-fixture.ts';
+import { buildTestApp, logicalId, parentArnParameter, resourceOf, resourcesWithNested } from './crm-app-fixture.ts';
 
 const { stack } = buildTestApp({ stage: 'test', reportSchedules: JSON.stringify({ default: { timezone: 'Europe/Berlin' }, reports: { rfm: { cron: 'cron(0 5 ? * MON *)' } } }) });
 const template = Template.fromStack(stack);
 type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: string[] };
-const resources = template.toJSON().Resources as Record<string, Resource>;
-const ofType = (type: string) => Object.values(resources).filter((r) => r.Type === type);
+// Each report lives in its own nested stack, the lake-view queries in another: look in all of them.
+const resources = resourcesWithNested<Resource>(stack);
+const ofType = (type: string) => resources.filter((r) => r.Type === type);
+const ofTypeIn = (t: Template, type: string) => Object.values(t.toJSON().Resources as Record<string, Resource>).filter((r) => r.Type === type).length;
 const ref = (construct: Parameters<typeof logicalId>[0]) => logicalId(construct);
 
 describe('scheduled reports', () => {
@@ -22,7 +24,7 @@ describe('scheduled reports', () => {
     expect([...stack.reports.byReport.keys()].sort()).toEqual(reports.map((r) => r.name).sort());
     for (const definition of reports) {
       const report = stack.reports.byReport.get(definition.name)!;
-      const schedule = resources[ref(report.schedule)]!.Properties;
+      const schedule = resourceOf<Resource>(report.schedule)!.Properties;
       expect(schedule.ScheduleExpression).toBe(definition.name === 'rfm' ? 'cron(0 5 ? * MON *)' : 'cron(0 6 * * ? *)');
       expect(schedule.ScheduleExpressionTimezone).toBe('Europe/Berlin');
       expect(schedule.FlexibleTimeWindow).toEqual({ Mode: 'OFF' });
@@ -36,7 +38,7 @@ describe('scheduled reports', () => {
 
   it('alarms on failed, timed-out and aborted runs of every state machine', () => {
     for (const report of stack.reports.byReport.values()) {
-      const alarm = resources[ref(report.failedRunsAlarm)]!.Properties;
+      const alarm = resourceOf<Resource>(report.failedRunsAlarm)!.Properties;
       expect(alarm.AlarmActions).toHaveLength(1);
       const metrics = (alarm.Metrics as { Id: string; MetricStat?: { Metric: { MetricName: string; Dimensions: { Value: unknown }[] } } }[]).filter((m) => m.MetricStat);
       expect(metrics.map((m) => m.MetricStat!.Metric.MetricName).sort()).toEqual(['ExecutionsAborted', 'ExecutionsFailed', 'ExecutionsTimedOut']);
@@ -46,7 +48,7 @@ describe('scheduled reports', () => {
 
   it('runs each SQL table with Athena startQueryExecution.sync in the workgroup, between the prepare and finish functions', () => {
     for (const definition of reports) {
-      const machine = resources[ref(stack.reports.byReport.get(definition.name)!.stateMachine)]!.Properties;
+      const machine = resourceOf<Resource>(stack.reports.byReport.get(definition.name)!.stateMachine)!.Properties;
       expect(machine.StateMachineName).toBe(`crm-test-report-${definition.name}`);
       expect(machine.TracingConfiguration).toEqual({ Enabled: true });
       expect(machine.LoggingConfiguration.Level).toBe('ALL');
@@ -61,14 +63,14 @@ describe('scheduled reports', () => {
       expect(asl.States.RunQueries.Next).toBe('Finish');
       expect(asl.States.Finish.End).toBe(true);
       expect(machine.DefinitionSubstitutions).toEqual({
-        PrepareFunctionArn: { 'Fn::GetAtt': [ref(stack.reports.prepareFunction.function), 'Arn'] },
-        FinishFunctionArn: { 'Fn::GetAtt': [ref(stack.reports.finishFunction.function), 'Arn'] },
+        PrepareFunctionArn: parentArnParameter(stack.reports.prepareFunction.function),
+        FinishFunctionArn: parentArnParameter(stack.reports.finishFunction.function),
       });
     }
   });
 
   it('bundles the SQL as text into both functions and gives the finish function 15 minutes', () => {
-    const finish = resources[ref(stack.reports.finishFunction.function)]!.Properties;
+    const finish = resourceOf<Resource>(stack.reports.finishFunction.function)!.Properties;
     expect(finish.Timeout).toBe(900);
     expect(finish.Environment.Variables).toMatchObject({ REPORTS_PREFIX: 'reports/', WORKGROUP: 'crm-test', GLUE_DATABASE: 'crm_test' });
   });
@@ -98,9 +100,12 @@ describe('scheduled reports', () => {
         expect(query!.Database).toBe('crm_test');
         expect(query!.Description.length).toBeGreaterThan(20);
         if (sql) {
-          const expected = prepareReportSql(await readReportSql(definition, spec.name), '2026-10-31', definition.parameters).sql;
+          const text = await readReportSql(definition, spec.name);
+          const expected = prepareReportSql(text, '2026-10-31', definition.parameters).sql;
           expect(query!.QueryString).toBe(expected);
-          expect(query!.Description).toContain("as_of (DATE, e.g. '2026-10-31')");
+          // A table independent of the date (e.g. the product catalogue) takes no parameter at all.
+          if (/:as_of\b/.test(text)) expect(query!.Description).toContain("as_of (DATE, e.g. '2026-10-31')");
+          else expect(query!.Description).toContain('Parameters: none');
         } else expect(query!.QueryString).toBe(`SELECT * FROM "${reportViewName(definition.name, spec.name)}" WHERE as_of = CAST(? AS DATE)`);
       }
     }
@@ -119,6 +124,16 @@ describe('scheduled reports', () => {
     expect(text).toContain('events:PutEvents');
     expect(text).not.toContain('dynamodb:');
     expect(text).not.toContain('/lake/*');
+  });
+
+  it('puts each report in a nested stack of its own, leaving the parent one stack resource per report', () => {
+    for (const report of stack.reports.byReport.values()) {
+      const own = Template.fromStack(report.stack).toJSON().Resources as Record<string, Resource>;
+      for (const construct of [report.schedule, report.stateMachine, report.failedRunsAlarm, report.deadLetters.queue, ...Object.values(report.tables), ...Object.values(report.namedQueries)]) {
+        expect(own[ref(construct)], construct.node.path).toBeDefined();
+      }
+    }
+    expect(ofTypeIn(template, 'AWS::CloudFormation::Stack')).toBe(stack.reports.byReport.size + 1);
   });
 
   it('publishes the state machines by report name as a stack output for `crm report --stage`', () => {
