@@ -18,7 +18,7 @@ try {
     records,
     seed: Number(values.seed),
     // Per request, entry, put, batch or delivery; sized so 100,000 records draw well over 1,000 of each.
-    rates: { throttle: 0.04, unprocessedKeys: 0.1, lostWriteResponse: 0.08, failedPutEventsEntry: 0.03, s3ServerError: 0.25, crashMidBatch: 0.3, duplicateImportDelivery: 0.6 },
+    rates: { throttle: 0.04, unprocessedKeys: 0.1, lostWriteResponse: 0.25, failedPutEventsEntry: 0.06, s3ServerError: 0.25, crashMidBatch: 0.3, duplicateImportDelivery: 0.6 },
     drainEvery: 100,
     log: (m) => process.stderr.write(`${m}\n`),
   });

@@ -36,8 +36,13 @@ export interface LocalStack {
   bus: LocalBus;
   lake: FsObjectStore;
   hash: Pseudonymize;
-  /** Hands every pending stream change to the stream handler (lake + events). */
+  /**
+   * Hands every pending stream change to the stream handler (lake + events). It drains only after a write through
+   * `client` (or a client given to `watchWrites`) that may have changed a record item.
+   */
   sync(): Promise<SyncStats>;
+  /** Registers another client that writes records to the table, so `sync` knows to drain after its writes. */
+  watchWrites(client: DynamoDBClient): void;
   /** The automation rules on the local bus (the team's configuration merged over the built-ins). */
   rules: LocalRules;
   /** Drains the stream and works off the rule runs it triggers, until neither has work left. */
@@ -94,7 +99,7 @@ export async function withLocalStack<T>(dirArg: string, fn: (stack: LocalStack) 
     };
     const writer = new RecordWriter({ client: ddb.client, tableName: LOCAL_TABLE_NAME, writeGroupSize: 25, concurrency: 32 });
     const rules = new LocalRules({ dir, client: ddb.client, tableName: LOCAL_TABLE_NAME, writer, bus, publisher }, { config: automation });
-    const stack: LocalStack = { dir, tableName: LOCAL_TABLE_NAME, client: ddb.client, writer, bus, lake, hash, sync, rules, settle: () => rules.settle(sync) };
+    const stack: LocalStack = { dir, tableName: LOCAL_TABLE_NAME, client: ddb.client, writer, bus, lake, hash, sync, watchWrites: (c) => recordWrites.watch(c), rules, settle: () => rules.settle(sync) };
     const result = await fn(stack);
     await stack.settle();
     return result;

@@ -51,21 +51,23 @@ export interface RecordWriteWatch {
 }
 
 /** Watches the client's writes (a middleware on its stack; marked when sent and when answered, failed or not). */
-export function watchRecordWrites(client: DynamoDBClient): RecordWriteWatch {
+export function watchRecordWrites(client: DynamoDBClient): RecordWriteWatch & { watch(other: DynamoDBClient): void } {
   let changed = true;
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const may = mayChangeRecord(context.commandName ?? '', args.input as WriteInput);
-      if (may) changed = true;
-      try {
-        return await next(args);
-      } finally {
-        // Again when it is answered: a write still in flight when a drain took the flag lands after that drain.
+  const watch = (c: DynamoDBClient) =>
+    c.middlewareStack.add(
+      (next, context) => async (args) => {
+        const may = mayChangeRecord(context.commandName ?? '', args.input as WriteInput);
         if (may) changed = true;
-      }
-    },
-    { step: 'initialize', name: 'crmRecordWriteWatch' },
-  );
+        try {
+          return await next(args);
+        } finally {
+          // Again when it is answered: a write still in flight when a drain took the flag lands after that drain.
+          if (may) changed = true;
+        }
+      },
+      { step: 'initialize', name: 'crmRecordWriteWatch' },
+    );
+  watch(client);
   return {
     take() {
       const was = changed;
@@ -75,5 +77,7 @@ export function watchRecordWrites(client: DynamoDBClient): RecordWriteWatch {
     mark() {
       changed = true;
     },
+    /** Another client that writes to the same table (a fault-injecting one in the soak) is watched too. */
+    watch,
   };
 }

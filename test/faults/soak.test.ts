@@ -19,7 +19,7 @@ describe('fault-injection soak', () => {
       fileRows: 20,
       seed: 7,
       drainEvery: 40,
-      rates: { throttle: 0.06, unprocessedKeys: 0.15, lostWriteResponse: 0.12, failedPutEventsEntry: 0.05, s3ServerError: 0.3, crashMidBatch: 0.3, duplicateImportDelivery: 0.6 },
+      rates: { throttle: 0.06, unprocessedKeys: 0.15, lostWriteResponse: 0.5, failedPutEventsEntry: 0.12, s3ServerError: 0.3, crashMidBatch: 0.3, duplicateImportDelivery: 0.6 },
     });
 
     // Assess: the faults happened, the stream handler republished events, and the outcome is exact.

@@ -178,6 +178,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
       const config = stack.client.config;
       const client = new DynamoDBClient({ region: await config.region(), credentials: config.credentials, endpoint: await config.endpoint!(), maxAttempts: 1 });
       injectDynamoDbFaults(client, plan);
+      stack.watchWrites(client);
       const writer = new CrashingRecordWriter({ client, tableName: stack.tableName, backoffMs: 5, maxBackoffMs: 200, writeGroupSize: 25 }, plan);
       const importDeps = { s3: objectStoreS3Client(bucket, plan), writer, bus: new EventBridgeBus({ client: localEventBridgeClient(stack.bus, plan), busName: 'crm', backoffMs: 1 }) };
       // The consumer: every delivered record event, deduplicated by the rules' run claims on its change key.

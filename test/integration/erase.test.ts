@@ -165,7 +165,7 @@ describe('crm erase', () => {
     expect(await scalar(dir, "SELECT count(*) FROM customers WHERE id LIKE 'c-erase%'")).toBe(0);
 
     // The profile is gone; the person cannot come back through a re-import; a second erase is a no-op.
-    expect((await crm('customer', 'c-erase', '--dir', dir)).code).toBe(1);
+    expect((await crm('customer', 'c-erase', '--dir', dir)).code).toBe(3); // CUSTOMER_NOT_FOUND_EXIT
     const again = await crm('ingest', join(dir, 'customers.ndjson'), '--entity', 'customer', '--dir', dir);
     expect(again.json()).toMatchObject({ failed: 2, errors: [expect.objectContaining({ message: expect.stringMatching(/erased/) }), expect.anything()] });
     expect((await crm('erase', 'c-erase', '--dir', dir)).json()).toMatchObject({ alreadyErased: true });

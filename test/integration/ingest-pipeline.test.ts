@@ -123,7 +123,7 @@ describe('crm ingest and crm query on the local stack', () => {
     expect(await scalar(d, "SELECT customer_id FROM orders WHERE id = 'o-1'")).toBe('c-1');
     const profile = await crm('customer', 'c-1', '--dir', d);
     expect(profile.code).toBe(0);
-    expect(profile.json()).toMatchObject({ customer: { id: 'c-1', lastName: 'Bob' }, value: { orders: 1, revenue: 25 } });
+    expect(profile.json()).toMatchObject({ customer: { id: 'c-1', lastName: 'Bob' }, value: { EUR: { orders: 1, revenue: 25 } } });
     // The merged id still finds the person.
     expect((await crm('customer', 'c-3', '--dir', d)).json()).toMatchObject({ customer: { id: 'c-1' } });
   });

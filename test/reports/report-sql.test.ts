@@ -131,7 +131,7 @@ describe('withSnapshots', () => {
   it('adds the snapshots a query reads as leading CTEs, into its own WITH clause', () => {
     const sql = withSnapshots('WITH x AS (SELECT id FROM orders_as_of) SELECT id FROM x ORDER BY id');
 
-    expect(sql).toMatch(/^WITH\norders_as_of AS \(\n[\s\S]*FROM orders_history AS h[\s\S]*\),\s*x AS \(SELECT id FROM orders_as_of\) SELECT id FROM x ORDER BY id$/);
+    expect(sql).toMatch(/^WITH\norders_as_of AS \(\n[\s\S]*FROM "orders_snapshots"[\s\S]*FROM "orders_changes"[\s\S]*\) AS h[\s\S]*\),\s*x AS \(SELECT id FROM orders_as_of\) SELECT id FROM x ORDER BY id$/);
     expect(sql).not.toContain('opportunities_history');
   });
 
