@@ -1,7 +1,7 @@
 // `crm customer ID | --phone P | --email E`: the customer 360 profile from the table, in a bounded number of requests
 // (lib/profile/customer-profile.ts). Exit codes: 0 found, 3 no such customer (message on stderr, nothing on stdout),
 // 4 several customers match (their ids on stdout as {candidates}, none chosen), 1 usage or system error.
-import { lookupCustomer, type CustomerQuery } from '#lib/profile/customer-profile.ts';
+import { lookupCustomer, type CustomerQuery, type LookupResult } from '#lib/profile/customer-profile.ts';
 import { withLocalStack } from '../stack.ts';
 import { UsageError } from './usage.ts';
 import type { Options } from './main.ts';
@@ -29,20 +29,7 @@ export async function customerCommand(positionals: string[], options: Options): 
     const t = performance.now();
     const result = await lookupCustomer(stack.client, stack.tableName, query);
     process.stderr.write(`profile read in ${Math.round((performance.now() - t) * 10) / 10} ms\n`);
-    switch (result.status) {
-      case 'found':
-        process.stdout.write(`${JSON.stringify(result.profile, null, 2)}\n`);
-        return 0;
-      case 'ambiguous':
-        process.stderr.write(`crm customer: ${result.message}; none was chosen: ask again by id\n`);
-        process.stdout.write(`${JSON.stringify({ candidates: result.candidates }, null, 2)}\n`);
-        return CUSTOMER_AMBIGUOUS_EXIT;
-      case 'invalid':
-        throw new UsageError(result.message);
-      case 'not_found':
-        process.stderr.write(`crm customer: ${result.message}\n`);
-        return CUSTOMER_NOT_FOUND_EXIT;
-    }
+    return printLookup(result);
   });
 }
 
@@ -51,12 +38,17 @@ async function customerFromDeployedStage(stage: string, query: CustomerQuery): P
   const { resolveDeployedStack } = await import('../stage/deployed-stack.ts');
   const { customerLookupFromStage, signedApi } = await import('../stage/stage-commands.ts');
   const result = await customerLookupFromStage(signedApi(await resolveDeployedStack(stage)), query);
+  return printLookup(result);
+}
+
+/** One answer for both look-ups (local table or deployed API): profile, candidates or a message, and the exit code. */
+function printLookup(result: LookupResult): number {
   switch (result.status) {
     case 'found':
       process.stdout.write(`${JSON.stringify(result.profile, null, 2)}\n`);
       return 0;
     case 'ambiguous':
-      process.stderr.write(`crm customer: ${result.message}\n`);
+      process.stderr.write(`crm customer: ${result.message}; none was chosen: ask again by id\n`);
       process.stdout.write(`${JSON.stringify({ candidates: result.candidates }, null, 2)}\n`);
       return CUSTOMER_AMBIGUOUS_EXIT;
     case 'invalid':
