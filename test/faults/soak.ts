@@ -56,6 +56,27 @@ export interface SoakReport {
   /** Records the stream poller dead-lettered (each one a loss for the lake and the bus). */
   deadLettered: number;
   seconds: number;
+  /** Wall seconds per phase (import deliveries, stream drains, consumer claims, table scan, lake verification). */
+  phases: Record<SoakPhase, number>;
+}
+
+export const SOAK_PHASES = ['setup', 'importDeliveries', 'drains', 'consumerClaims', 'tableScan', 'lakeVerification'] as const;
+export type SoakPhase = (typeof SOAK_PHASES)[number];
+
+/** Accumulates wall time per phase. */
+function phaseClock() {
+  const seconds = Object.fromEntries(SOAK_PHASES.map((p) => [p, 0])) as Record<SoakPhase, number>;
+  return {
+    seconds,
+    async time<T>(phase: SoakPhase, fn: () => Promise<T>): Promise<T> {
+      const t0 = performance.now();
+      try {
+        return await fn();
+      } finally {
+        seconds[phase] += (performance.now() - t0) / 1000;
+      }
+    },
+  };
 }
 
 const DAY = 86_400_000;
@@ -136,6 +157,7 @@ async function mapPool<T>(items: readonly T[], concurrency: number, fn: (item: T
 
 export async function runSoak(o: SoakOptions): Promise<SoakReport> {
   const started = performance.now();
+  const clock = phaseClock();
   const log = o.log ?? (() => {});
   const seed = o.seed ?? 1;
   const random = mulberry32(seed + 1);
@@ -174,6 +196,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
   await withLocalStack(
     o.dir,
     async (stack) => {
+      clock.seconds.setup = (performance.now() - started) / 1000;
       // The import function's own client, with the DynamoDB faults; the stream keeps the stack's clean client.
       const config = stack.client.config;
       const client = new DynamoDBClient({ region: await config.region(), credentials: config.credentials, endpoint: await config.endpoint!(), maxAttempts: 1 });
@@ -183,17 +206,16 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
       const importDeps = { s3: objectStoreS3Client(bucket, plan), writer, bus: new EventBridgeBus({ client: localEventBridgeClient(stack.bus, plan), busName: 'crm', backoffMs: 1 }) };
       // The consumer: every delivered record event, deduplicated by the rules' run claims on its change key.
       stack.bus.addRule({ name: 'soak-consumer', pattern: { source: ['crm.records'] }, target: (e) => void consumerKeys.push(changeKey(e as unknown as BusEnvelope)) });
-      // A lease longer than the soak: a held claim refuses every later delivery, so one conditional write per delivery.
+      // A lease longer than the soak: a held claim refuses every later delivery. One conditional update per delivery,
+      // sent in transactions of up to 100 (acquireMany), each claim with the condition acquire uses.
       const claims = new RunClaims(stack.client, stack.tableName, 7 * DAY);
       const drain = async () => {
-        const s = await stack.sync();
+        const s = await clock.time('drains', () => stack.sync());
         deadLettered += s.deadLettered;
-        await mapPool(consumerKeys.splice(0), 16, async (key) => {
-          delivered.set(key, (delivered.get(key) ?? 0) + 1);
-          const runId = automationRunId('soak-consumer', key);
-          if (!(await claims.acquire(runId, 'soak-consumer', key))) return;
-          acted.set(key, (acted.get(key) ?? 0) + 1);
-        });
+        const delivery = consumerKeys.splice(0);
+        for (const key of delivery) delivered.set(key, (delivered.get(key) ?? 0) + 1);
+        const owned = await clock.time('consumerClaims', () => claims.acquireMany(delivery.map((key) => ({ runId: automationRunId('soak-consumer', key), ruleId: 'soak-consumer', eventId: key }))));
+        delivery.forEach((key, i) => owned[i] && acted.set(key, (acted.get(key) ?? 0) + 1));
       };
 
       // S3 event deliveries: every file once, some again later (duplicate delivery), in random order; an import
@@ -202,7 +224,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
       for (let i = 0; i < queue.length; i++) if (plan.hits('duplicateImportDelivery')) queue.splice(i + 1 + Math.floor(random() * (queue.length - i)), 0, queue[i]!);
       while (queue.length) {
         const round = queue.splice(0, o.drainEvery ?? 40);
-        await mapPool(round, 4, async (key) => {
+        await clock.time('importDeliveries', () => mapPool(round, 4, async (key) => {
           deliveries++;
           let outcome;
           try {
@@ -214,20 +236,39 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
           if (outcome.status !== 'completed') throw new Error(`import of ${key} ${outcome.status}: ${outcome.reason}`);
           if (outcome.summary.rejected > 0) throw new Error(`import of ${key} rejected ${outcome.summary.rejected} rows: ${JSON.stringify(outcome.summary.errors.slice(0, 3))}`);
           if (outcome.summary.failed > 0) queue.push(key);
-        });
+        }));
         await drain();
-        log(`soak: ${deliveries} deliveries of ${keys.length} files, ${queue.length} queued; faults ${JSON.stringify(plan.counts)}`);
+        log(`soak: ${deliveries} deliveries of ${keys.length} files, ${queue.length} queued, ${Math.round((performance.now() - started) / 1000)} s; phases ${JSON.stringify(clock.seconds, (_, v: unknown) => (typeof v === "number" ? Math.round(v) : v))}; faults ${JSON.stringify(plan.counts)}`);
       }
       await drain();
 
-      let start: Record<string, never> | undefined;
-      do {
-        const page = await stack.client.send(new ScanCommand({ TableName: stack.tableName, ...(start ? { ExclusiveStartKey: start } : {}) }));
-        for (const item of (page.Items ?? []).map((i) => unmarshall(i))) {
-          if (item.sk === TABLE_DESIGN.recordSortKey && (item.entity === 'order' || item.entity === 'customer')) stored.set(`${item.entity === 'order' ? 'orders' : 'customers'}/${String(item.id)}`, String(item[TABLE_DESIGN.versionAttribute]));
-        }
-        start = page.LastEvaluatedKey as typeof start;
-      } while (start);
+      // The stored version of every record item: a parallel scan that brings back only the record items' keys and versions.
+      const scanStarted = performance.now();
+      const segments = 4;
+      await Promise.all(
+        Array.from({ length: segments }, async (_, segment) => {
+          let start: Record<string, never> | undefined;
+          do {
+            const page = await stack.client.send(
+              new ScanCommand({
+                TableName: stack.tableName,
+                Segment: segment,
+                TotalSegments: segments,
+                FilterExpression: '#sk = :record',
+                ProjectionExpression: '#sk, #entity, #id, #version',
+                ExpressionAttributeNames: { '#sk': TABLE_DESIGN.sortKey, '#entity': 'entity', '#id': 'id', '#version': TABLE_DESIGN.versionAttribute },
+                ExpressionAttributeValues: { ':record': { S: TABLE_DESIGN.recordSortKey } },
+                ...(start ? { ExclusiveStartKey: start } : {}),
+              }),
+            );
+            for (const item of (page.Items ?? []).map((i) => unmarshall(i))) {
+              if (item.entity === 'order' || item.entity === 'customer') stored.set(`${item.entity === 'order' ? 'orders' : 'customers'}/${String(item.id)}`, String(item[TABLE_DESIGN.versionAttribute]));
+            }
+            start = page.LastEvaluatedKey as typeof start;
+          } while (start);
+        }),
+      );
+      clock.seconds.tableScan = (performance.now() - scanStarted) / 1000;
     },
     {
       adapters: {
@@ -240,6 +281,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
   );
 
   // The lake: current state per id, versions stored more than once, and every change's event.
+  const lakeStarted = performance.now();
   const engine = await openLocalQueryEngine({ lakeDir: join(o.dir, 'lake') });
   const lakeCurrent = new Map<string, string>();
   const changeKeys: string[] = [];
@@ -254,6 +296,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
   } finally {
     await engine.close();
   }
+  clock.seconds.lakeVerification = (performance.now() - lakeStarted) / 1000;
 
   let lost = 0;
   let outOfOrder = 0;
@@ -276,6 +319,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     redeliveredEvents: [...delivered.values()].reduce((sum, n) => sum + n - 1, 0),
     deadLettered,
     seconds: Math.round((performance.now() - started) / 100) / 10,
+    phases: Object.fromEntries(Object.entries(clock.seconds).map(([p, s]) => [p, Math.round(s * 10) / 10])) as Record<SoakPhase, number>,
   };
 }
 
