@@ -257,16 +257,36 @@ export class RecordWriter {
     const groups: PendingWrite[][] = [];
     for (let i = 0; i < pending.length; i += this.writeGroupSize) groups.push(pending.slice(i, i + this.writeGroupSize));
     await mapPool(groups, Math.max(1, Math.ceil(this.concurrency / 4)), async (group) => {
-      try {
-        await this.send(() => this.client.send(new TransactWriteItemsCommand({ TransactItems: group.map((p) => ({ Put: this.conditionalPut(entity, p.record, p.version, causation) })) })));
-        for (const p of group) results[p.index] = { status: p.exists ? 'updated' : 'created', id: p.record.id, version: p.version };
-      } catch (err) {
-        // A condition failed (a concurrent newer write) or the group was throttled: settle each record on its own.
-        if ((err as Error).name !== 'TransactionCanceledException' && !RETRYABLE.has((err as Error).name)) {
-          for (const p of group) results[p.index] = failure(p.record.id, err);
+      let pending = group;
+      while (pending.length) {
+        const sending = pending;
+        try {
+          await this.send(() =>
+            this.client.send(
+              new TransactWriteItemsCommand({ TransactItems: sending.map((p) => ({ Put: { ...this.conditionalPut(entity, p.record, p.version, causation), ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } })) }),
+            ),
+          );
+          for (const p of sending) results[p.index] = { status: p.exists ? 'updated' : 'created', id: p.record.id, version: p.version };
           return;
+        } catch (err) {
+          if ((err as Error).name !== 'TransactionCanceledException' && !RETRYABLE.has((err as Error).name)) {
+            for (const p of sending) results[p.index] = failure(p.record.id, err);
+            return;
+          }
+          // A condition failed: the stored item came back with the reason, so that record is settled (unchanged or
+          // stale, e.g. the retry of a write whose answer was lost) and the rest, not written, go again together.
+          const reasons = (err as { CancellationReasons?: { Code?: string; Item?: Record<string, AttributeValue> }[] }).CancellationReasons;
+          const refused = reasons?.length === sending.length ? sending.filter((_, i) => reasons[i]?.Code === 'ConditionalCheckFailed' && reasons[i]?.Item) : [];
+          if (refused.length === 0) {
+            // Throttled, or cancelled without the stored items: settle each record on its own.
+            for (const p of sending) await writeSingly(p);
+            return;
+          }
+          sending.forEach((p, i) => {
+            if (refused.includes(p)) results[p.index] = this.outcomeFromOld(p.record.id, p.version, reasons![i]!.Item);
+          });
+          pending = sending.filter((p) => !refused.includes(p));
         }
-        for (const p of group) await writeSingly(p);
       }
     });
   }

@@ -135,6 +135,35 @@ describe('RecordWriter grouped writes', () => {
     expect(ddb.commandCalls(TransactWriteItemsCommand)[0]!.args[0].input.TransactItems).toHaveLength(2);
   });
 
+  it('settles records refused in a cancelled group from the stored items it returns and sends the rest again together', async () => {
+    // Prepare: o2 is stored at a newer version (a writer got in after the read), o3 at the version sent.
+    const { recordVersion } = await import('#functions/ingest/version.ts');
+    ddb.on(BatchGetItemCommand).resolves({ Responses: { t: [] } });
+    ddb
+      .on(TransactWriteItemsCommand)
+      .rejectsOnce(
+        new TransactionCanceledException({
+          message: 'cancelled',
+          $metadata: {},
+          CancellationReasons: [
+            { Code: 'None' },
+            { Code: 'ConditionalCheckFailed', Item: { version: { S: '9999-01-01T00:00:00.000Z#ffff' } } },
+            { Code: 'ConditionalCheckFailed', Item: { version: { S: recordVersion(order('o3')) } } },
+            { Code: 'None' },
+          ],
+        }),
+      )
+      .resolves({});
+    // Act
+    const results = await grouped().write(entities.order, [order('o1'), order('o2'), order('o3'), order('o4')]);
+    // Assess: no record written one by one; the second transaction holds only the two that were not refused.
+    expect(results.map((r) => r.status)).toEqual(['created', 'stale', 'unchanged', 'created']);
+    expect(ddb).not.toHaveReceivedCommand(PutItemCommand);
+    const calls = ddb.commandCalls(TransactWriteItemsCommand).map((c) => c.args[0].input.TransactItems!.map((t) => t.Put!.Item!.id!.S));
+    expect(calls).toEqual([['o1', 'o2', 'o3', 'o4'], ['o1', 'o4']]);
+    expect(ddb.commandCalls(TransactWriteItemsCommand)[0]!.args[0].input.TransactItems!.every((t) => t.Put!.ReturnValuesOnConditionCheckFailure === 'ALL_OLD')).toBe(true);
+  });
+
   it('never puts the same id twice into one transaction', async () => {
     ddb.on(BatchGetItemCommand).resolves({ Responses: { t: [] } });
     ddb.on(TransactWriteItemsCommand).resolves({});
