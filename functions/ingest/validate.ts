@@ -129,19 +129,20 @@ const describeSkew = (ms: number) =>
 
 /** The last `toISOString()` printed: records validated within one millisecond share their bound. */
 let lastIso = { ms: Number.NaN, iso: '' };
-function isoOf(date: Date): string {
-  const ms = date.getTime();
-  if (ms !== lastIso.ms) lastIso = { ms, iso: date.toISOString() };
+function isoOf(ms: number): string {
+  if (ms !== lastIso.ms) lastIso = { ms, iso: new Date(ms).toISOString() };
   return lastIso.iso;
 }
 
 /** The rules about the future, on parsed values with instants already in UTC millisecond form (`utcInstant`). */
 function futureErrors(record: Record<string, unknown>, rules: FieldSets['notFuture'], options: ValidationOptions): FieldError[] {
   if (rules.length === 0) return [];
-  const now = (options.now ?? (() => new Date()))().getTime();
+  const now = options.now ? options.now().getTime() : Date.now();
   const skew = options.maxFutureSkewMs ?? (envSkewMs ??= maxFutureSkewFromEnv());
-  const latest = new Date(now + skew);
-  const latestIso = isoOf(latest);
+  const latestMs = now + skew;
+  // A skew past the end of Date's range (±8.64e15 ms) refuses nothing rather than failing to print the bound.
+  if (!(latestMs <= 8.64e15)) return [];
+  const latestIso = isoOf(latestMs);
   const errors: FieldError[] = [];
   for (const { field, kind } of rules) {
     const v = record[field];
@@ -149,7 +150,7 @@ function futureErrors(record: Record<string, unknown>, rules: FieldSets['notFutu
     if (kind === 'date') {
       // A calendar date has no zone: refused only when it is after today everywhere (UTC date of now + skew).
       if (v > latestIso.slice(0, 10)) errors.push({ field, message: `must not be in the future (latest allowed ${latestIso.slice(0, 10)})` });
-    } else if (kind === 'timestamp' ? isAfter(v, latestIso) : Date.parse(v) > latest.getTime()) {
+    } else if (kind === 'timestamp' ? isAfter(v, latestIso) : Date.parse(v) > latestMs) {
       errors.push({ field, message: `must not be more than ${describeSkew(skew)} in the future (latest allowed ${latestIso})` });
     }
   }
