@@ -32,8 +32,8 @@ export interface IngestFileOptions {
   settleEveryRows?: number;
 }
 
-/** Rows for `crm ingest`'s settle slices: the queued runs of 20,000 rows take a few tens of MB at most. */
-export const SETTLE_EVERY_ROWS = 20_000;
+/** Rows per settle slice of `crm ingest`: its stream batches and queued rule runs stay within tens of MB. */
+export const SETTLE_EVERY_ROWS = 10_000;
 
 /** The rows as they come, pausing after every `every` of them until `settle` has run. */
 async function* settlingEvery<T>(rows: AsyncIterable<T>, every: number, settle: () => Promise<unknown>): AsyncGenerator<T> {
