@@ -61,7 +61,8 @@ const tooLong = (max: number) => `is longer than ${max >= 1024 * 1024 && max % (
  * Lines of a byte stream, 1-based; CR before LF dropped; a UTF-8 byte order mark at the very start skipped.
  * A line longer than `maxLineBytes` is not held: it becomes an `invalid` line and reading resumes after it.
  */
-export async function* utf8Lines(input: Readable, maxLineBytes = MAX_LINE_BYTES): AsyncGenerator<TextLine> {
+export async function* utf8Lines(input: Readable, options: { maxLineBytes?: number } = {}): AsyncGenerator<TextLine> {
+  const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
   let carry: Buffer[] = [];
   let carried = 0;
   // Inside a line already over the limit: its bytes are dropped up to the next line break.

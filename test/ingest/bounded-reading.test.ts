@@ -9,7 +9,7 @@ import { MAX_LINE_BYTES, utf8Lines, type TextLine } from '#functions/ingest/utf8
 
 async function lines(chunks: Buffer[], max: number): Promise<TextLine[]> {
   const out: TextLine[] = [];
-  for await (const l of utf8Lines(Readable.from(chunks), max)) out.push(l);
+  for await (const l of utf8Lines(Readable.from(chunks), { maxLineBytes: max })) out.push(l);
   return out;
 }
 
