@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import { fieldColumns, snakeCase, type FieldColumn } from '#schemas/columns.ts';
 import type { AnyEntity } from '#schemas/registry.ts';
 import type { FieldError } from './validate.ts';
-import { utf8Lines, type TextLine } from './utf8-lines.ts';
+import { MAX_LINE_BYTES, utf8Lines, type TextLine } from './utf8-lines.ts';
 import type { SourceRow } from './record-reader.ts';
 
 const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
@@ -28,11 +28,15 @@ class LineSource {
 
 type Parsed = { cells: string[]; lines: TextLine[] } | { error: string; lines: TextLine[] };
 
-/** One record starting at `first`, reading more lines while a quoted cell is open. */
-async function parseRecord(first: TextLine & { text: string }, source: LineSource): Promise<Parsed> {
+/**
+ * One record starting at `first`, reading more lines while a quoted cell is open, up to `maxBytes` of text: an
+ * unclosed quote must not swallow (and hold) the rest of a large file.
+ */
+async function parseRecord(first: TextLine & { text: string }, source: LineSource, maxBytes = MAX_LINE_BYTES): Promise<Parsed> {
   const lines: TextLine[] = [first];
   const cells: string[] = [];
   let text = first.text;
+  let length = text.length;
   let cell = '';
   let i = 0;
   let state: 'start' | 'plain' | 'quoted' | 'closed' = 'start';
@@ -46,6 +50,9 @@ async function parseRecord(first: TextLine & { text: string }, source: LineSourc
       if (!more) return { error: `has a quoted cell (column ${cells.length + 1}) that is never closed`, lines };
       lines.push(more);
       if ('invalid' in more) return { error: `continues on line ${more.line}, which ${more.invalid}`, lines };
+      // Counted in UTF-16 units: a bound on what is held, whatever the characters.
+      length += more.text.length + 1;
+      if (length > maxBytes) return { error: `has a quoted cell (column ${cells.length + 1}) still open after ${lines.length} lines (lines ${first.line}-${more.line}, over ${maxBytes / 1024 / 1024} MiB): is a quote unclosed?`, lines };
       cell += '\n';
       text = more.text;
       i = 0;

@@ -48,9 +48,25 @@ export function decodeUtf8(bytes: Uint8Array): { text: string } | { invalid: str
 
 const isBom = (b: Uint8Array) => b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
 
-/** Lines of a byte stream, 1-based; CR before LF dropped; a UTF-8 byte order mark at the very start skipped. */
-export async function* utf8Lines(input: Readable): AsyncGenerator<TextLine> {
+/**
+ * The longest line (or CSV record) read, in bytes: 1 MiB, over twice DynamoDB's 400 KB item limit, so no storable
+ * record is refused, while a file without line breaks (or a CSV quote left open) cannot pull the rest of a
+ * large file into memory.
+ */
+export const MAX_LINE_BYTES = 1024 * 1024;
+
+const tooLong = (max: number) => `is longer than ${max >= 1024 * 1024 && max % (1024 * 1024) === 0 ? `${max / 1024 / 1024} MiB` : `${max} bytes`}, more than any record can hold (a stored record is at most 400 KB): is the file split into lines?`;
+
+/**
+ * Lines of a byte stream, 1-based; CR before LF dropped; a UTF-8 byte order mark at the very start skipped.
+ * A line longer than `maxLineBytes` is not held: it becomes an `invalid` line and reading resumes after it.
+ */
+export async function* utf8Lines(input: Readable, options: { maxLineBytes?: number } = {}): AsyncGenerator<TextLine> {
+  const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
   let carry: Buffer[] = [];
+  let carried = 0;
+  // Inside a line already over the limit: its bytes are dropped up to the next line break.
+  let overlong = false;
   let line = 0;
   const emit = (bytes: Buffer): TextLine => {
     line++;
@@ -60,21 +76,38 @@ export async function* utf8Lines(input: Readable): AsyncGenerator<TextLine> {
     const d = decodeUtf8(b);
     return 'text' in d ? { line, text: d.text } : { line, invalid: d.invalid };
   };
+  const overlongLine = (): TextLine => {
+    overlong = false;
+    carry = [];
+    carried = 0;
+    return { line: ++line, invalid: tooLong(maxLineBytes) };
+  };
   for await (const chunk of input) {
     const buf: Buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer);
     let start = 0;
     for (;;) {
       const nl = buf.indexOf(0x0a, start);
       if (nl < 0) {
-        if (start < buf.length) carry.push(buf.subarray(start));
+        if (start < buf.length && !overlong) {
+          carry.push(buf.subarray(start));
+          carried += buf.length - start;
+          if (carried > maxLineBytes) overlong = true;
+        }
         break;
+      }
+      if (overlong || carried + (nl - start) > maxLineBytes) {
+        yield overlongLine();
+        start = nl + 1;
+        continue;
       }
       const piece = buf.subarray(start, nl);
       const bytes = carry.length ? Buffer.concat([...carry, piece]) : piece;
       carry = [];
+      carried = 0;
       yield emit(bytes);
       start = nl + 1;
     }
   }
-  if (carry.length) yield emit(Buffer.concat(carry));
+  if (overlong) yield overlongLine();
+  else if (carry.length) yield emit(Buffer.concat(carry));
 }

@@ -24,6 +24,25 @@ export interface IngestFileOptions {
   progress?: ProgressOptions;
   /** Rows in the file when known (the demo knows them); otherwise estimated from the bytes read. */
   rows?: number;
+  /**
+   * Drains the stream into the lake and works off the rule runs it queued (`stack.settle()`) after every this
+   * many rows, so that neither the stream backlog nor the queued runs grow with the file: a large file is
+   * ingested as consecutive slices of it would be. Unset: once, when the command ends.
+   */
+  settleEveryRows?: number;
+}
+
+/** Rows per settle slice of `crm ingest`: its stream batches and queued rule runs stay within tens of MB. */
+export const SETTLE_EVERY_ROWS = 10_000;
+
+/** The rows as they come, pausing after every `every` of them until `settle` has run. */
+async function* settlingEvery<T>(rows: AsyncIterable<T>, every: number, settle: () => Promise<unknown>): AsyncGenerator<T> {
+  let n = 0;
+  for await (const row of rows) {
+    yield row;
+    // Resumed when the reader asks for the next row: with `every` a multiple of the batch size, row n's batch is written.
+    if (++n % every === 0) await settle();
+  }
 }
 
 export async function ingestFile(stack: LocalStack, file: string, entity: AnyEntity, format: InputFormat, options: IngestFileOptions = {}): Promise<IngestSummary> {
@@ -33,7 +52,8 @@ export async function ingestFile(stack: LocalStack, file: string, entity: AnyEnt
   const fileBytes = statSync(file).size;
   const progress = startProgress(`ingest ${entity.table}`, 'rows', options.progress ?? {}, options.rows);
   try {
-    return await ingestRows(stack.writer, entity, readRecords(input, format, entity), {
+    const rows = readRecords(input, format, entity);
+    return await ingestRows(stack.writer, entity, options.settleEveryRows ? settlingEvery(rows, options.settleEveryRows, () => stack.settle()) : rows, {
       onProgress: (done) => progress.update(done, options.rows ?? estimatedRows(done, raw.bytesRead, fileBytes)),
     });
   } finally {
@@ -62,7 +82,7 @@ export async function ingestCommand(positionals: string[], options: Options): Pr
     return exitCodeFor(s);
   }
   const summary = await withLocalStack(String(options.dir), async (stack) => {
-    const s = await ingestFile(stack, file, entity, format, { progress: { quiet: options.quiet === true } });
+    const s = await ingestFile(stack, file, entity, format, { progress: { quiet: options.quiet === true }, settleEveryRows: SETTLE_EVERY_ROWS });
     process.stderr.write(`${entity.table}: ${s.accepted} accepted (${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged, ${s.stale} stale, ${s.merged} merged), ${s.rejected} rejected, ${s.failed} failed\n`);
     return s;
   });
