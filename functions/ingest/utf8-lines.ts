@@ -3,7 +3,13 @@
 // a chunk boundary is never damaged and an invalid byte is an error naming its line, never U+FFFD.
 import type { Readable } from 'node:stream';
 
-export type TextLine = { line: number; text: string } | { line: number; invalid: string };
+/** `end`: bytes of the stream up to and including this line's newline (where the next line starts). */
+export type TextLine = { line: number; end: number; text: string } | { line: number; end: number; invalid: string };
+
+export interface Utf8LinesOptions {
+  /** Number of the stream's first line, for a stream that starts inside a file (a byte range). @default 1 */
+  firstLine?: number;
+}
 
 const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -49,16 +55,19 @@ export function decodeUtf8(bytes: Uint8Array): { text: string } | { invalid: str
 const isBom = (b: Uint8Array) => b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
 
 /** Lines of a byte stream, 1-based; CR before LF dropped; a UTF-8 byte order mark at the very start skipped. */
-export async function* utf8Lines(input: Readable): AsyncGenerator<TextLine> {
+export async function* utf8Lines(input: AsyncIterable<unknown>, options: Utf8LinesOptions = {}): AsyncGenerator<TextLine> {
   let carry: Buffer[] = [];
-  let line = 0;
-  const emit = (bytes: Buffer): TextLine => {
+  let line = (options.firstLine ?? 1) - 1;
+  let end = 0;
+  const emit = (bytes: Buffer, newline: number): TextLine => {
     line++;
+    end += bytes.length + newline;
     let b = bytes;
+    // Only the file's first line can start with a byte order mark.
     if (line === 1 && isBom(b)) b = b.subarray(3);
     if (b.length > 0 && b[b.length - 1] === 0x0d) b = b.subarray(0, b.length - 1);
     const d = decodeUtf8(b);
-    return 'text' in d ? { line, text: d.text } : { line, invalid: d.invalid };
+    return 'text' in d ? { line, end, text: d.text } : { line, end, invalid: d.invalid };
   };
   for await (const chunk of input) {
     const buf: Buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer);
@@ -72,9 +81,9 @@ export async function* utf8Lines(input: Readable): AsyncGenerator<TextLine> {
       const piece = buf.subarray(start, nl);
       const bytes = carry.length ? Buffer.concat([...carry, piece]) : piece;
       carry = [];
-      yield emit(bytes);
+      yield emit(bytes, 1);
       start = nl + 1;
     }
   }
-  if (carry.length) yield emit(Buffer.concat(carry));
+  if (carry.length) yield emit(Buffer.concat(carry), 0);
 }
