@@ -4,10 +4,12 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
 
 export interface InMemoryS3 {
   client: S3Client;
+  /** The aws-sdk-client-mock behind it, for asserting the exact calls. */
+  mock: AwsStub<any, any, any>;
   objects: Map<string, Buffer>;
   etagOf(bucket: string, key: string): string;
   text(bucket: string, key: string): string | undefined;
@@ -59,6 +61,7 @@ export function inMemoryS3(options: { chunkSize?: number } = {}): InMemoryS3 {
   });
   return {
     client: new S3Client({ region: 'eu-central-1' }),
+    mock,
     objects,
     etagOf: (bucket, key) => etag(objects.get(id(bucket, key))!),
     text: (bucket, key) => objects.get(id(bucket, key))?.toString('utf8'),
