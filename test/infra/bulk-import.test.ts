@@ -4,6 +4,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import validateAsl from 'asl-validator';
 import { CrmEventBus } from '../../infra/constructs/crm-event-bus.ts';
 import { CrmTable } from '../../infra/constructs/crm-table.ts';
 import { ImportBucket } from '../../infra/constructs/import-bucket.ts';
@@ -84,6 +85,15 @@ describe('bulk import in the template', () => {
       arnOf(pipeline.bulk.batchFunction),
       arnOf(pipeline.bulk.finishFunction),
     ]);
+  });
+
+  it('is valid Amazon States Language (asl-validator), and the check is live', () => {
+    const sm = json.Resources[logicalId(pipeline.bulk.stateMachine)]!.Properties;
+    const withArns = JSON.parse((sm.DefinitionString as string).replace(/\$\{(\w+)\}/g, (_, name: string) => `arn:aws:lambda:eu-central-1:123456789012:function:${name}`));
+    expect(validateAsl(withArns)).toMatchObject({ isValid: true, errors: [] });
+    const broken = structuredClone(withArns);
+    broken.States.ImportBatches.ItemProcessor.ProcessorConfig.Mode = 'SIDEWAYS';
+    expect(validateAsl(broken).isValid).toBe(false);
   });
 
   it('sizes the concurrency to the table: on-demand by its write ceiling, provisioned by its write capacity, or as configured', () => {
