@@ -78,6 +78,7 @@ export class CrmStack extends Stack {
     });
     this.erasure = new Erasure(this, 'Erasure', { table: this.table.table, lakeBucket: this.lake.bucket, lakePrefix: LAKE_PREFIX, eventBus: this.bus.eventBus, httpApi: this.ingestApi.api, messagingKey, alarmAction });
     this.importPipeline = new ImportPipeline(this, 'Import', {
+      namePrefix: `crm-${stage}`,
       bucket: this.imports.bucket,
       table: this.table.table,
       eventBus: this.bus.eventBus,

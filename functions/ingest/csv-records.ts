@@ -153,9 +153,28 @@ function resolveHeader(entity: AnyEntity, cells: string[]): Header | { error: st
   return { names, columns };
 }
 
-export async function* csvRecords(input: Readable, entity: AnyEntity): AsyncGenerator<SourceRow> {
-  const source = new LineSource(utf8Lines(input)[Symbol.asyncIterator]());
+export interface CsvReadOptions {
+  /** Number of the input's first line, for a byte range that starts inside a file. @default 1 */
+  firstLine?: number;
+  /** The file's header cells, for a byte range that starts after the header: every record of the input is data. @default - the first record is the header */
+  header?: string[];
+  /** Called with the header's cells once they are read and resolved (the bulk-import planner hands them to the batches). */
+  onHeader?: (cells: string[]) => void;
+}
+
+export function csvRecords(input: AsyncIterable<unknown>, entity: AnyEntity, options: CsvReadOptions = {}): AsyncGenerator<SourceRow> {
+  return csvRecordsFromLines(utf8Lines(input, options.firstLine === undefined ? {} : { firstLine: options.firstLine }), entity, options);
+}
+
+/** Records of already split lines: the planner of a bulk import reads the same records while it counts bytes. */
+export async function* csvRecordsFromLines(lines: AsyncIterable<TextLine>, entity: AnyEntity, options: CsvReadOptions = {}): AsyncGenerator<SourceRow> {
+  const source = new LineSource(lines[Symbol.asyncIterator]());
   let header: Header | undefined;
+  if (options.header) {
+    const resolved = resolveHeader(entity, options.header);
+    if ('error' in resolved) throw new Error(`the header given for this range cannot be used: ${resolved.error}`);
+    header = resolved;
+  }
   for (let line = await source.next(); line; line = await source.next()) {
     if ('invalid' in line) {
       if (!header) {
@@ -184,6 +203,7 @@ export async function* csvRecords(input: Readable, entity: AnyEntity): AsyncGene
         return;
       }
       header = resolved;
+      options.onHeader?.(parsed.cells);
       continue;
     }
     const { cells } = parsed;

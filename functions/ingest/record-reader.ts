@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import type { AnyEntity } from '#schemas/registry.ts';
 import type { FieldError } from './validate.ts';
 import { utf8Lines } from './utf8-lines.ts';
-import { csvRecords } from './csv-records.ts';
+import { csvRecords, type CsvReadOptions } from './csv-records.ts';
 import { jsonArrayRecords } from './json-array-records.ts';
 
 export type InputFormat = 'ndjson' | 'csv' | 'json';
@@ -23,8 +23,8 @@ export function formatFromName(name: string): InputFormat | undefined {
   return undefined;
 }
 
-async function* ndjsonRecords(input: Readable): AsyncGenerator<SourceRow> {
-  for await (const l of utf8Lines(input)) {
+async function* ndjsonRecords(input: Readable, firstLine?: number): AsyncGenerator<SourceRow> {
+  for await (const l of utf8Lines(input, firstLine === undefined ? {} : { firstLine })) {
     if ('invalid' in l) {
       yield { line: l.line, errors: [{ field: '(record)', message: l.invalid }] };
       continue;
@@ -38,8 +38,12 @@ async function* ndjsonRecords(input: Readable): AsyncGenerator<SourceRow> {
   }
 }
 
-export function readRecords(input: Readable, format: InputFormat, entity: AnyEntity): AsyncGenerator<SourceRow> {
-  if (format === 'ndjson') return ndjsonRecords(input);
-  if (format === 'csv') return csvRecords(input, entity);
+/** Where `input` starts inside its file, for a byte range of a bulk import (JSON arrays are read whole only). */
+export type RangeStart = Pick<CsvReadOptions, 'firstLine' | 'header'>;
+
+export function readRecords(input: Readable, format: InputFormat, entity: AnyEntity, start: RangeStart = {}): AsyncGenerator<SourceRow> {
+  if (format === 'ndjson') return ndjsonRecords(input, start.firstLine);
+  if (format === 'csv') return csvRecords(input, entity, start);
+  if (start.firstLine !== undefined && start.firstLine !== 1) throw new Error('a JSON array is read whole, never from a byte range: split it as JSON Lines');
   return jsonArrayRecords(input);
 }

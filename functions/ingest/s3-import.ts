@@ -8,11 +8,11 @@ import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { findEntity } from '#schemas/registry.ts';
+import { findEntity, type AnyEntity } from '#schemas/registry.ts';
 import { INGEST_EVENT_SOURCE, type ImportCompletedDetail } from '#schemas/events.ts';
 import type { EventBus } from '#lib/bus/event-bus.ts';
 import type { RecordWriter } from './record-writer.ts';
-import { formatFromName, readRecords } from './record-reader.ts';
+import { formatFromName, readRecords, type InputFormat } from './record-reader.ts';
 import { ingestRows, type IngestSummary } from './ingest-rows.ts';
 
 export const IMPORT_PREFIX = 'imports/';
@@ -37,18 +37,31 @@ export function importTarget(key: string): { entityName: string; fileName: strin
   return { entityName, fileName: rest.join('/') };
 }
 
+/** The entity and format an import file names, or why it cannot be imported. */
+export function resolveImportFile(target: { entityName: string; fileName: string }, key: string): { entity: AnyEntity; format: InputFormat } | { reason: string } {
+  const entity = findEntity(target.entityName);
+  if (!entity) return { reason: `unknown entity "${target.entityName}" in ${key}` };
+  const format = formatFromName(target.fileName);
+  if (!format) return { reason: `unsupported file type "${target.fileName}": use .csv, .ndjson, .jsonl or .json (optionally .gz)` };
+  return { entity, format };
+}
+
+/** The errors file of an import that could not be read at all: one `(file)` error. */
+export async function putFileError(s3: S3Client, bucket: string, errorsKey: string, ...reasons: string[]): Promise<void> {
+  const body = reasons.map((message) => JSON.stringify({ line: 0, field: '(file)', message }) + '\n').join('');
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: errorsKey, Body: body, ContentType: 'application/x-ndjson' }));
+}
+
 export async function importObject(deps: ImportDeps, bucket: string, key: string): Promise<ImportOutcome> {
   const target = importTarget(key);
   if (!target) return { status: 'skipped', reason: `${key} is not an import file (expected ${IMPORT_PREFIX}<entity>/<file>)` };
   const errorsKey = `${key}${ERRORS_SUFFIX}`;
-  const entity = findEntity(target.entityName);
-  const format = formatFromName(target.fileName);
-  const fatal = entity ? (format ? undefined : `unsupported file type "${target.fileName}": use .csv, .ndjson, .jsonl or .json (optionally .gz)`) : `unknown entity "${target.entityName}" in ${key}`;
-  if (fatal || !entity || !format) {
-    const reason = fatal ?? 'unsupported import';
-    await deps.s3.send(new PutObjectCommand({ Bucket: bucket, Key: errorsKey, Body: JSON.stringify({ line: 0, field: '(file)', message: reason }) + '\n', ContentType: 'application/x-ndjson' }));
-    return { status: 'rejected', reason, errorsKey };
+  const resolved = resolveImportFile(target, key);
+  if ('reason' in resolved) {
+    await putFileError(deps.s3, bucket, errorsKey, resolved.reason);
+    return { status: 'rejected', reason: resolved.reason, errorsKey };
   }
+  const { entity, format } = resolved;
 
   const object = await deps.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   let body = object.Body as Readable;

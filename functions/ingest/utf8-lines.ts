@@ -1,9 +1,16 @@
 // Strict UTF-8 for every input format: bytes are split into lines first (0x0A never occurs inside a
 // multi-byte character), each line is decoded on its own with a fatal decoder, so a character across
 // a chunk boundary is never damaged and an invalid byte is an error naming its line, never U+FFFD.
-import type { Readable } from 'node:stream';
 
-export type TextLine = { line: number; text: string } | { line: number; invalid: string };
+/** `end`: bytes of the stream up to and including this line's newline (where the next line starts). */
+export type TextLine = { line: number; end: number; text: string } | { line: number; end: number; invalid: string };
+
+export interface Utf8LinesOptions {
+  /** Number of the stream's first line, for a stream that starts inside a file (a byte range). @default 1 */
+  firstLine?: number;
+  /** The longest line held, in bytes; a longer one becomes an `invalid` line. @default MAX_LINE_BYTES */
+  maxLineBytes?: number;
+}
 
 const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -61,26 +68,29 @@ const tooLong = (max: number) => `is longer than ${max >= 1024 * 1024 && max % (
  * Lines of a byte stream, 1-based; CR before LF dropped; a UTF-8 byte order mark at the very start skipped.
  * A line longer than `maxLineBytes` is not held: it becomes an `invalid` line and reading resumes after it.
  */
-export async function* utf8Lines(input: Readable, options: { maxLineBytes?: number } = {}): AsyncGenerator<TextLine> {
+export async function* utf8Lines(input: AsyncIterable<unknown>, options: Utf8LinesOptions = {}): AsyncGenerator<TextLine> {
   const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
   let carry: Buffer[] = [];
   let carried = 0;
   // Inside a line already over the limit: its bytes are dropped up to the next line break.
   let overlong = false;
-  let line = 0;
-  const emit = (bytes: Buffer): TextLine => {
+  let line = (options.firstLine ?? 1) - 1;
+  // Bytes of the stream before the current chunk: a line's `end` is where the next one starts.
+  let base = 0;
+  const emit = (bytes: Buffer, end: number): TextLine => {
     line++;
     let b = bytes;
+    // Only the file's first line can start with a byte order mark.
     if (line === 1 && isBom(b)) b = b.subarray(3);
     if (b.length > 0 && b[b.length - 1] === 0x0d) b = b.subarray(0, b.length - 1);
     const d = decodeUtf8(b);
-    return 'text' in d ? { line, text: d.text } : { line, invalid: d.invalid };
+    return 'text' in d ? { line, end, text: d.text } : { line, end, invalid: d.invalid };
   };
-  const overlongLine = (): TextLine => {
+  const overlongLine = (end: number): TextLine => {
     overlong = false;
     carry = [];
     carried = 0;
-    return { line: ++line, invalid: tooLong(maxLineBytes) };
+    return { line: ++line, end, invalid: tooLong(maxLineBytes) };
   };
   for await (const chunk of input) {
     const buf: Buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer);
@@ -96,7 +106,7 @@ export async function* utf8Lines(input: Readable, options: { maxLineBytes?: numb
         break;
       }
       if (overlong || carried + (nl - start) > maxLineBytes) {
-        yield overlongLine();
+        yield overlongLine(base + nl + 1);
         start = nl + 1;
         continue;
       }
@@ -104,10 +114,12 @@ export async function* utf8Lines(input: Readable, options: { maxLineBytes?: numb
       const bytes = carry.length ? Buffer.concat([...carry, piece]) : piece;
       carry = [];
       carried = 0;
-      yield emit(bytes);
+      yield emit(bytes, base + nl + 1);
       start = nl + 1;
     }
+    base += buf.length;
   }
-  if (overlong) yield overlongLine();
-  else if (carry.length) yield emit(Buffer.concat(carry));
+  if (overlong) yield overlongLine(base);
+  else if (carry.length) yield emit(Buffer.concat(carry), base);
 }
+

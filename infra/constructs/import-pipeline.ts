@@ -9,6 +9,7 @@ import { acknowledgeResourceWildcard, nagArn } from '../nag/grant-wildcards.ts';
 import { grantTableCalls, grantObjectCalls } from '../iam/exact-grants.ts';
 import { CrmFunction } from './crm-function.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
+import { BulkImport } from './bulk-import.ts';
 import { IMPORTS_PREFIX } from './import-bucket.ts';
 import type { ImportPipelineProps } from './import-pipeline-props.ts';
 
@@ -17,6 +18,8 @@ export class ImportPipeline extends Construct {
   readonly rule: Rule;
   readonly deliveryDeadLetterQueue: DeadLetterQueue;
   readonly failedInvocationsAlarm: Alarm;
+  /** Files at or above the bulk threshold: Step Functions with a Distributed Map of batches. */
+  readonly bulk: BulkImport;
 
   constructor(scope: Construct, id: string, props: ImportPipelineProps) {
     super(scope, id);
@@ -35,6 +38,16 @@ export class ImportPipeline extends Construct {
       ...alarmAction,
     });
     const prefix = props.prefix ?? IMPORTS_PREFIX;
+    this.bulk = new BulkImport(this, 'Bulk', {
+      ...props.bulk,
+      bucket: props.bucket,
+      prefix,
+      table: props.table,
+      eventBus: props.eventBus,
+      stateMachineName: `${props.namePrefix ?? 'crm'}-bulk-import`,
+      ...messagingKey,
+      ...alarmAction,
+    });
     // Reads the import and writes the rejected-rows file beside it; never deletes, never leaves the prefix.
     grantObjectCalls(this.function, props.bucket, prefix, { get: true, put: true });
     // The record writer's calls, as for the ingest API.
@@ -53,11 +66,11 @@ export class ImportPipeline extends Construct {
     });
 
     this.rule = new Rule(this, 'ObjectCreated', {
-      description: 'New import files in the import bucket',
+      description: `New import files under ${this.bulk.thresholdBytes} bytes: the direct path`,
       eventPattern: {
         source: ['aws.s3'],
         detailType: ['Object Created'],
-        detail: { bucket: { name: [props.bucket.bucketName] }, object: { key: Match.prefix(prefix) } },
+        detail: { bucket: { name: [props.bucket.bucketName] }, object: { key: Match.prefix(prefix), size: Match.lessThan(this.bulk.thresholdBytes) } },
       },
       targets: [
         new LambdaFunction(this.function.function, {

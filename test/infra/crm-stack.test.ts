@@ -201,15 +201,15 @@ describe('EventBridge', () => {
   });
 
   it('routes S3 Object Created under imports/ from the default bus to the import function, with retries and a DLQ', () => {
-    // The automation rules sit on the crm bus; this is the one rule on the default bus.
+    // The automation rules sit on the crm bus; the two import rules (direct below the bulk threshold, bulk at or
+    // above it: test/infra/bulk-import.test.ts) are the rules on the default bus.
     const rules = ofType('AWS::Events::Rule').filter(([, r]) => r.Properties.EventBusName === undefined);
-    expect(rules).toHaveLength(1);
-    const rule = rules[0]![1];
-    expect(rule.Properties.EventBusName).toBeUndefined();
+    expect(rules.map(([id]) => id).sort()).toEqual([logicalId(stack.importPipeline.rule), logicalId(stack.importPipeline.bulk.rule)].sort());
+    const rule = rules.find(([id]) => id === logicalId(stack.importPipeline.rule))![1];
     expect(rule.Properties.EventPattern).toEqual({
       source: ['aws.s3'],
       'detail-type': ['Object Created'],
-      detail: { bucket: { name: [{ Ref: logicalId(stack.imports.bucket) }] }, object: { key: [{ prefix: 'imports/' }] } },
+      detail: { bucket: { name: [{ Ref: logicalId(stack.imports.bucket) }] }, object: { key: [{ prefix: 'imports/' }], size: [{ numeric: ['<', stack.importPipeline.bulk.thresholdBytes] }] } },
     });
     expect(rule.Properties.Targets).toEqual([
       expect.objectContaining({
@@ -245,8 +245,9 @@ describe('Lambda functions', () => {
   const env = (fn: Parameters<typeof logicalId>[0]) => resource(fn).Properties.Environment.Variables as Record<string, unknown>;
 
   it('run Node.js 22 on ARM64 with tracing, a retained log group and Powertools settings', () => {
-    // ingest, import, stream, rules, erasure, customer profile, lake compaction, report prepare and report finish
-    expect(functions).toHaveLength(9);
+    // ingest, import, bulk import (start, plan, batch, finish), stream, rules, erasure, customer profile, lake
+    // compaction, report prepare and report finish
+    expect(functions).toHaveLength(13);
     for (const [id, fn] of functions) {
       expect(fn.Properties, id).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -318,8 +319,13 @@ describe('least privilege', () => {
   });
 
   it('uses Resource "*" only for X-Ray and dynamodb:ListStreams, which have no resource-level permissions', () => {
-    const starActions = statements.filter((s) => s.Resource === '*').flatMap(actionsOf);
+    // The bulk-import state machine's role also holds the log-delivery actions CDK adds for execution logs.
+    const bulkRole = logicalId(stack.importPipeline.bulk.stateMachine.role);
+    const bulkPolicies = new Set(ofType('AWS::IAM::Policy').filter(([, p]) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === bulkRole)).map(([id]) => id));
+    const starActions = statements.filter((s) => s.Resource === '*' && !bulkPolicies.has(s.id)).flatMap(actionsOf);
     expect(new Set(starActions)).toEqual(new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'dynamodb:ListStreams']));
+    const bulkStar = statements.filter((s) => s.Resource === '*' && bulkPolicies.has(s.id)).flatMap(actionsOf);
+    expect(bulkStar.filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'))).toEqual([]);
   });
 
   it('lets the stream function only put objects under lake/', () => {
@@ -389,10 +395,12 @@ describe('queues and alarms', () => {
   const erasureQueues = 2;
   // The lake compaction schedule's. The report schedules' queues are in the reports' nested stacks.
   const compactionQueues = 1;
+  // The bulk import's starter: its asynchronous-invocation DLQ and its rule's delivery DLQ.
+  const bulkQueues = 2;
 
   it('encrypt every queue with the messaging key and deny plain HTTP', () => {
     const queues = ofType('AWS::SQS::Queue');
-    expect(queues).toHaveLength(3 + automationQueues + erasureQueues + compactionQueues);
+    expect(queues).toHaveLength(3 + automationQueues + erasureQueues + compactionQueues + bulkQueues);
     for (const [id, q] of queues) {
       expect(q.Properties.KmsMasterKeyId, id).toEqual(getAtt(stack.node.findChild('MessagingKey')));
       template.hasResourceProperties('AWS::SQS::QueuePolicy', { Queues: [{ Ref: id }], PolicyDocument: { Statement: Match.arrayWith([sslDeny]) } });
@@ -409,15 +417,16 @@ describe('queues and alarms', () => {
   it('watch dead letters, function errors, stream lag and lost events', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     const count = (metric: string) => alarms.filter((a) => a.MetricName === metric).length;
-    expect(count('ApproximateNumberOfMessagesVisible')).toBe(3 + automationQueues + erasureQueues + compactionQueues);
-    // One per function: ingest, import, stream, rules, erasure, customer profile, compaction, report prepare and finish.
-    expect(count('Errors')).toBe(9);
+    expect(count('ApproximateNumberOfMessagesVisible')).toBe(3 + automationQueues + erasureQueues + compactionQueues + bulkQueues);
+    // One per function: ingest, import, bulk import (4), stream, rules, erasure, customer profile, compaction, report prepare and finish.
+    expect(count('Errors')).toBe(13);
     const functionIds = ofType('AWS::Lambda::Function').map(([id]) => id).sort();
     const alarmed = alarms.filter((a) => a.MetricName === 'Errors').map((a) => (a.Dimensions as { Value: { Ref: string } }[])[0]!.Value.Ref).sort();
     expect(alarmed).toEqual(functionIds);
     expect(count('IteratorAge')).toBe(1);
     expect(count('PutEventsFailedEntriesCount')).toBe(1);
-    expect(count('FailedInvocations')).toBe(1);
+    // The direct import rule and the bulk-import rule.
+    expect(count('FailedInvocations')).toBe(2);
     for (const dlq of alarms.filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible')) {
       expect(dlq).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
     }

@@ -41,6 +41,10 @@ const KNOWN_GAPS: Record<string, { extra?: string[]; missing?: string[] }> = {
 const functionsOf = (s: CrmStack): Record<string, CrmFunction> => ({
   ingest: s.ingestApi.function,
   import: s.importPipeline.function,
+  bulkStart: s.importPipeline.bulk.startFunction,
+  bulkPlan: s.importPipeline.bulk.planFunction,
+  bulkBatch: s.importPipeline.bulk.batchFunction,
+  bulkFinish: s.importPipeline.bulk.finishFunction,
   stream: s.changeStream.function,
   rules: s.automation.function,
   erasure: s.erasure.function,
@@ -146,7 +150,7 @@ describe('bundles', () => {
     const imports = [...new Set(importsOf(bundle))];
     expect(imports).toContain('node:module');
     // The handlers that talk to DynamoDB import its runtime client and bundle util-dynamodb (checked below).
-    if (!['compaction', 'reportPrepare', 'reportFinish'].includes(name)) expect(imports).toContain('@aws-sdk/client-dynamodb');
+    if (!['compaction', 'reportPrepare', 'reportFinish', 'bulkStart', 'bulkPlan', 'bulkFinish'].includes(name)) expect(imports).toContain('@aws-sdk/client-dynamodb');
     expect(imports.filter((i) => !provided(i))).toEqual([]);
     expect(imports).not.toContain('@aws-sdk/util-dynamodb');
   });

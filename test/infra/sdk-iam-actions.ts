@@ -41,6 +41,7 @@ export const SDK_COMMAND_ACTIONS: Record<string, Record<string, readonly string[
     DeleteObjectCommand: ['s3:DeleteObject'],
   },
   '@aws-sdk/client-eventbridge': { PutEventsCommand: ['events:PutEvents'] },
+  '@aws-sdk/client-sfn': { StartExecutionCommand: ['states:StartExecution'] },
   '@aws-sdk/client-secrets-manager': { GetSecretValueCommand: ['secretsmanager:GetSecretValue', 'kms:Decrypt'] },
   // A publisher to an SSE-KMS topic needs GenerateDataKey and Decrypt on the topic's key.
   '@aws-sdk/client-sns': { PublishCommand: ['sns:Publish', 'kms:GenerateDataKey', 'kms:Decrypt'] },

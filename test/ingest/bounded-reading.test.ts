@@ -34,7 +34,9 @@ describe('utf8Lines with a line limit', () => {
         const chunks = [...at, bytes.length].map((c, i, all) => bytes.subarray(i ? all[i - 1]! : 0, c)).filter((c) => c.length);
         const got = await lines(chunks, 16);
         // Oracle: each line as written, or an error when it has more than 16 bytes; the last empty line is not a line.
-        const expected = texts.flatMap((t, i): TextLine[] => (i === texts.length - 1 && t === '' ? [] : [Buffer.byteLength(t) > 16 ? { line: i + 1, invalid: expect.stringMatching(/^is longer than 16 bytes/) as unknown as string } : { line: i + 1, text: t }]));
+        // `end`: where the next line starts (after the newline; the file's end for the last line).
+        const ends = texts.map((_, i) => Math.min(bytes.length, texts.slice(0, i + 1).reduce((n, t) => n + Buffer.byteLength(t) + 1, 0)));
+        const expected = texts.flatMap((t, i): TextLine[] => (i === texts.length - 1 && t === '' ? [] : [Buffer.byteLength(t) > 16 ? { line: i + 1, end: ends[i]!, invalid: expect.stringMatching(/^is longer than 16 bytes/) as unknown as string } : { line: i + 1, end: ends[i]!, text: t }]));
         expect(got).toEqual(expected);
       }),
       { numRuns: 300, seed: 3 },
