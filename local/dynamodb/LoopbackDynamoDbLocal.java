@@ -15,9 +15,9 @@ import org.eclipse.jetty.server.ServerConnector;
  * listens on every interface, which would expose local CRM data (personal data included) to the network.
  * Takes DynamoDB Local's own command-line arguments.
  *
- * With -Dcrm.sqlite.journal=WAL (and optionally -Dcrm.sqlite.synchronous=NORMAL) it also switches the
- * database to SQLite's write-ahead log before the first request: DynamoDB Local commits every write as its
- * own SQLite transaction, and in the default rollback-journal mode each commit costs several fsyncs.
+ * With -Dcrm.sqlite.journal=WAL (and -Dcrm.sqlite.synchronous=FULL or NORMAL) it also switches the database
+ * to SQLite's write-ahead log before the first request: DynamoDB Local commits every write as its own SQLite
+ * transaction, and in the default rollback-journal mode each commit costs three fsyncs and a file delete.
  */
 public final class LoopbackDynamoDbLocal {
   public static void main(String[] args) throws Exception {
@@ -28,6 +28,8 @@ public final class LoopbackDynamoDbLocal {
     }
     String journal = System.getProperty("crm.sqlite.journal");
     String synchronous = System.getProperty("crm.sqlite.synchronous");
+    if (journal != null && !journal.matches("(?i)WAL|DELETE|TRUNCATE|PERSIST")) throw new IllegalArgumentException("crm.sqlite.journal: " + journal);
+    if (synchronous != null && !synchronous.matches("(?i)NORMAL|FULL|EXTRA")) throw new IllegalArgumentException("crm.sqlite.synchronous: " + synchronous);
     if (journal != null || synchronous != null) tuneSqlite(proxy, journal, synchronous);
     proxy.start();
   }
@@ -45,7 +47,17 @@ public final class LoopbackDynamoDbLocal {
     String mode = queue.execute(new SQLiteJob<String>() {
       @Override
       protected String job(SQLiteConnection connection) throws SQLiteException {
-        if (synchronous != null) connection.exec("PRAGMA synchronous=" + synchronous);
+        if (synchronous != null) {
+          connection.exec("PRAGMA synchronous=" + synchronous);
+          var check = connection.prepare("PRAGMA synchronous");
+          try {
+            int level = check.step() ? check.columnInt(0) : -1;
+            int wanted = synchronous.equalsIgnoreCase("NORMAL") ? 1 : synchronous.equalsIgnoreCase("FULL") ? 2 : 3;
+            if (level != wanted) throw new IllegalStateException("SQLite synchronous is " + level + ", not " + synchronous);
+          } finally {
+            check.dispose();
+          }
+        }
         if (journal == null) return null;
         var st = connection.prepare("PRAGMA journal_mode=" + journal);
         try {

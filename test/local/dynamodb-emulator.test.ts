@@ -87,6 +87,27 @@ describe('startDynamoDbLocal', () => {
     expect([header[18], header[19]]).toEqual([2, 2]);
   });
 
+  it('runs with SQLite synchronous NORMAL when asked (crm demo) and keeps what it committed across a restart', async () => {
+    // Prepare
+    const dir = tempDir();
+    const first = await startDynamoDbLocal({ dir, sqliteSynchronous: 'NORMAL' });
+    started.push(first);
+    await ensureTable(first.client, LOCAL_TABLE_NAME);
+    await first.client.send(new PutItemCommand({ TableName: LOCAL_TABLE_NAME, Item: { ...marshalKey('customers', 'c1'), name: { S: 'Ada' } } }));
+    const args = readFileSync(`/proc/${first.pid}/cmdline`, 'utf8').split('\0');
+
+    // Act
+    await first.stop();
+    const second = await start(dir);
+    const item = await second.client.send(new GetItemCommand({ TableName: LOCAL_TABLE_NAME, Key: marshalKey('customers', 'c1') }));
+
+    // Assess
+    expect(args).toEqual(expect.arrayContaining(['-Dcrm.sqlite.journal=WAL', '-Dcrm.sqlite.synchronous=NORMAL']));
+    expect(readFileSync(`/proc/${second.pid}/cmdline`, 'utf8').split('\0')).toContain('-Dcrm.sqlite.synchronous=FULL');
+    expect(item.Item?.name).toEqual({ S: 'Ada' });
+    await second.stop();
+  });
+
   it('keeps undrained stream records across a restart', async () => {
     // Prepare: write, stop before draining
     const dir = tempDir();
