@@ -54,6 +54,8 @@ export interface LocalStackOptions {
   automation?: AutomationConfig;
   /** The command stops the stack itself on Ctrl-C (crm serve): see DynamoDbLocalOptions.callerHandlesSignals. @default false */
   callerHandlesSignals?: boolean;
+  /** SQLite durability of DynamoDB Local for this run: see DynamoDbLocalOptions.sqliteSynchronous. @default 'FULL' */
+  sqliteSynchronous?: 'FULL' | 'NORMAL';
   /**
    * Wrappers around the adapters the stream handler and the rules publish and write through (fault-injection
    * tests and the soak benchmark put failing adapters here; the CLI never does).
@@ -68,7 +70,7 @@ export async function withLocalStack<T>(dirArg: string, fn: (stack: LocalStack) 
   const automation = options.automation ?? loadAutomationConfig();
   const dir = resolve(dirArg);
   mkdirSync(dir, { recursive: true });
-  const ddb = await startDynamoDbLocal({ dir, callerHandlesSignals: options.callerHandlesSignals ?? false });
+  const ddb = await startDynamoDbLocal({ dir, callerHandlesSignals: options.callerHandlesSignals ?? false, sqliteSynchronous: options.sqliteSynchronous ?? 'FULL' });
   const streams = streamsClientFor(ddb.client, ddb.endpoint);
   // The first drain always runs (changes may be left from an interrupted command); later ones only after a write
   // that may have changed a record item.

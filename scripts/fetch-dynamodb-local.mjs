@@ -2,7 +2,7 @@
 // Fetches AWS's DynamoDB Local (the jar ships inside the npm package amplify-dynamodb-simulator)
 // with `npm pack`, so only that one tarball is downloaded, not the package's ~280 dependencies.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,8 +19,11 @@ const launcherSource = join(root, 'local', 'dynamodb', 'LoopbackDynamoDbLocal.ja
 export function ensureLoopbackLauncher({ quiet = false } = {}) {
   const jar = ensureDynamoDbLocal({ quiet });
   const classes = join(dynamoDbLocalDir, 'launcher');
-  if (existsSync(join(classes, 'LoopbackDynamoDbLocal.class'))) return classes;
+  const compiled = join(classes, 'LoopbackDynamoDbLocal.class');
+  // Compiled again when the source is newer (an update of the launcher reaches installs made before it).
+  if (existsSync(compiled) && statSync(compiled).mtimeMs >= statSync(launcherSource).mtimeMs) return classes;
   try {
+    rmSync(classes, { recursive: true, force: true });
     execFileSync('javac', ['-nowarn', '-cp', `${jar}${delimiter}${join(dynamoDbLocalDir, 'DynamoDBLocal_lib', '*')}`, '-d', classes, launcherSource], { stdio: ['ignore', 'ignore', 'pipe'] });
     return classes;
   } catch (err) {

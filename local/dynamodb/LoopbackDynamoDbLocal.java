@@ -1,6 +1,11 @@
+import com.almworks.sqlite4java.SQLiteConnection;
+import com.almworks.sqlite4java.SQLiteException;
+import com.almworks.sqlite4java.SQLiteJob;
+import com.almworks.sqlite4java.SQLiteQueue;
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -9,16 +14,74 @@ import org.eclipse.jetty.server.ServerConnector;
  * Starts DynamoDB Local with its HTTP connector bound to 127.0.0.1. The jar has no host option and
  * listens on every interface, which would expose local CRM data (personal data included) to the network.
  * Takes DynamoDB Local's own command-line arguments.
+ *
+ * With -Dcrm.sqlite.journal=WAL (and -Dcrm.sqlite.synchronous=FULL or NORMAL) it also switches the database
+ * to SQLite's write-ahead log before the first request: DynamoDB Local commits every write as its own SQLite
+ * transaction, and in the default rollback-journal mode each commit costs three fsyncs and a file delete.
  */
 public final class LoopbackDynamoDbLocal {
   public static void main(String[] args) throws Exception {
     DynamoDBProxyServer proxy = ServerRunner.createServerFromCommandLineArgs(args);
-    Field field = DynamoDBProxyServer.class.getDeclaredField("server");
-    field.setAccessible(true);
-    Server jetty = (Server) field.get(proxy);
+    Server jetty = (Server) field(DynamoDBProxyServer.class, "server").get(proxy);
     for (Connector connector : jetty.getConnectors()) {
       if (connector instanceof ServerConnector) ((ServerConnector) connector).setHost("127.0.0.1");
     }
+    String journal = System.getProperty("crm.sqlite.journal");
+    String synchronous = System.getProperty("crm.sqlite.synchronous");
+    if (journal != null && !journal.matches("(?i)WAL|DELETE|TRUNCATE|PERSIST")) throw new IllegalArgumentException("crm.sqlite.journal: " + journal);
+    if (synchronous != null && !synchronous.matches("(?i)NORMAL|FULL|EXTRA")) throw new IllegalArgumentException("crm.sqlite.synchronous: " + synchronous);
+    if (journal != null || synchronous != null) tuneSqlite(proxy, journal, synchronous);
     proxy.start();
+  }
+
+  /** Runs the PRAGMAs on the one connection DynamoDB Local's SQLite queue uses (created here, before any request). */
+  private static void tuneSqlite(DynamoDBProxyServer proxy, String journal, String synchronous) throws Exception {
+    Object serverHandler = field(DynamoDBProxyServer.class, "serverHandler").get(proxy);
+    Object requestHandler = field(serverHandler.getClass(), "primaryHandler").get(serverHandler);
+    // With -sharedDb every key maps to the one shared database; this creates its handler as the first request would.
+    Method getHandler = requestHandler.getClass().getDeclaredMethod("getHandler", String.class);
+    getHandler.setAccessible(true);
+    Object client = getHandler.invoke(requestHandler, "shared");
+    Object dbAccess = field(client.getClass(), "dbAccess").get(client);
+    SQLiteQueue queue = (SQLiteQueue) field(dbAccess.getClass(), "queue").get(dbAccess);
+    String mode = queue.execute(new SQLiteJob<String>() {
+      @Override
+      protected String job(SQLiteConnection connection) throws SQLiteException {
+        if (synchronous != null) {
+          connection.exec("PRAGMA synchronous=" + synchronous);
+          var check = connection.prepare("PRAGMA synchronous");
+          try {
+            int level = check.step() ? check.columnInt(0) : -1;
+            int wanted = synchronous.equalsIgnoreCase("NORMAL") ? 1 : synchronous.equalsIgnoreCase("FULL") ? 2 : 3;
+            if (level != wanted) throw new IllegalStateException("SQLite synchronous is " + level + ", not " + synchronous);
+          } finally {
+            check.dispose();
+          }
+        }
+        if (journal == null) return null;
+        var st = connection.prepare("PRAGMA journal_mode=" + journal);
+        try {
+          return st.step() ? st.columnString(0) : null;
+        } finally {
+          st.dispose();
+        }
+      }
+    }).complete();
+    if (journal != null && !journal.equalsIgnoreCase(String.valueOf(mode))) {
+      throw new IllegalStateException("SQLite journal_mode is " + mode + ", not " + journal);
+    }
+  }
+
+  private static Field field(Class<?> type, String name) throws NoSuchFieldException {
+    for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+      try {
+        Field f = c.getDeclaredField(name);
+        f.setAccessible(true);
+        return f;
+      } catch (NoSuchFieldException e) {
+        // look in the superclass
+      }
+    }
+    throw new NoSuchFieldException(type.getName() + "." + name);
   }
 }

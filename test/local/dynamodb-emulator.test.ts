@@ -71,6 +71,43 @@ describe('startDynamoDbLocal', () => {
     expect(existsSync(join(dir, 'dynamodb', 'emulator.lock'))).toBe(false);
   });
 
+  it('keeps the database in SQLite write-ahead-log mode, so a commit costs one fsync', async () => {
+    // Prepare
+    const dir = tempDir();
+    const emulator = await start(dir);
+    await ensureTable(emulator.client, LOCAL_TABLE_NAME);
+    await emulator.client.send(new PutItemCommand({ TableName: LOCAL_TABLE_NAME, Item: marshalKey('customers', 'c1') }));
+
+    // Act
+    await emulator.stop();
+
+    // Assess: bytes 18 and 19 of an SQLite file header are its write and read format, 2 in WAL mode (1 with a rollback journal)
+    const header = readFileSync(join(dir, 'dynamodb', 'shared-local-instance.db')).subarray(0, 20);
+    expect(header.subarray(0, 15).toString('latin1')).toBe('SQLite format 3');
+    expect([header[18], header[19]]).toEqual([2, 2]);
+  });
+
+  it('runs with SQLite synchronous NORMAL when asked (crm demo) and keeps what it committed across a restart', async () => {
+    // Prepare
+    const dir = tempDir();
+    const first = await startDynamoDbLocal({ dir, sqliteSynchronous: 'NORMAL' });
+    started.push(first);
+    await ensureTable(first.client, LOCAL_TABLE_NAME);
+    await first.client.send(new PutItemCommand({ TableName: LOCAL_TABLE_NAME, Item: { ...marshalKey('customers', 'c1'), name: { S: 'Ada' } } }));
+    const args = readFileSync(`/proc/${first.pid}/cmdline`, 'utf8').split('\0');
+
+    // Act
+    await first.stop();
+    const second = await start(dir);
+    const item = await second.client.send(new GetItemCommand({ TableName: LOCAL_TABLE_NAME, Key: marshalKey('customers', 'c1') }));
+
+    // Assess
+    expect(args).toEqual(expect.arrayContaining(['-Dcrm.sqlite.journal=WAL', '-Dcrm.sqlite.synchronous=NORMAL']));
+    expect(readFileSync(`/proc/${second.pid}/cmdline`, 'utf8').split('\0')).toContain('-Dcrm.sqlite.synchronous=FULL');
+    expect(item.Item?.name).toEqual({ S: 'Ada' });
+    await second.stop();
+  });
+
   it('keeps undrained stream records across a restart', async () => {
     // Prepare: write, stop before draining
     const dir = tempDir();
