@@ -27,15 +27,12 @@ const CONFIGURED_ONLY = ['ses:SendEmail', 'secretsmanager:GetSecretValue'];
  * Open least-privilege gaps, recorded exactly (tracked on the trust and reports-in-AWS issues):
  * - compaction: still CDK's broad bucket, key and Glue grants. Its Athena CTAS and DROP TABLE also need Glue table
  *   and S3 actions on the caller's behalf that the bundle never sends, which this scan does not model yet.
- * - reportFinish: the bundle carries the whole Athena engine, so the scan sees Start/StopQueryExecution, which the
- *   finish step never sends (it only reads finished results); a results-only reader module closes this.
  */
 const KNOWN_GAPS: Record<string, { extra?: string[]; missing?: string[] }> = {
   compaction: {
     extra: ['glue:CreateTable', 'glue:DeleteTable', 'glue:GetDatabase', 'glue:GetPartition', 'glue:GetPartitions', 'glue:GetTable', 'glue:GetTables', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*', 's3:Abort*', 's3:DeleteObject*', 's3:GetBucket*', 's3:GetObject*', 's3:List*', 's3:PutObjectLegalHold', 's3:PutObjectRetention', 's3:PutObjectTagging', 's3:PutObjectVersionTagging'],
     missing: ['kms:GenerateDataKey', 's3:DeleteObject', 's3:GetObject', 's3:ListBucket'],
   },
-  reportFinish: { missing: ['athena:StartQueryExecution', 'athena:StopQueryExecution'] },
 };
 
 const functionsOf = (s: CrmStack): Record<string, CrmFunction> => ({
