@@ -8,7 +8,8 @@
 //   (test/reports/report-sql-functions.test.ts checks DuckDB against Trino's algorithm); a negative d differs
 //   (Trino multiplies by 10^d, DuckDB divides by 10^-d), and so would a d only known at run time.
 // The lint sees names, not types: a double is anything cast to DOUBLE/REAL, an avg(), an e-notation literal
-// or a lake column of kind double.
+// or a lake column of kind double. It cannot tell DECIMAL / DECIMAL (DOUBLE on DuckDB) from BIGINT / BIGINT
+// inside a cast: divide integers (cents) only, as the money mean does.
 import type { LintProblem } from './sql-dialect-lint.ts';
 import { splitSql } from './sql-text.ts';
 
