@@ -73,7 +73,7 @@ describe('compaction handler (one table per invocation)', () => {
     expect(statements).toHaveLength(4);
     expect(statements[0]).toBe('DROP TABLE IF EXISTS `compaction_orders_20240105`');
     expect(statements[1]).toMatch(
-      /^CREATE TABLE "compaction_orders_20240105" WITH \(format = 'PARQUET', write_compression = 'SNAPPY', external_location = 's3:\/\/lake-bucket\/lake\/snapshots\/orders\/snapshot_dt=2024-01-05\/'\) AS\nSELECT /,
+      /^CREATE TABLE "compaction_orders_20240105" WITH \(format = 'PARQUET', write_compression = 'ZSTD', external_location = 's3:\/\/lake-bucket\/lake\/snapshots\/orders\/snapshot_dt=2024-01-05\/'\) AS\nSELECT /,
     );
     // The CTAS reads the previous snapshots and the change partitions up to the day, nothing later.
     expect(statements[1]).toContain('"orders_snapshots"');
