@@ -4,7 +4,8 @@
 // columns and types). sales_overview runs as of the last day on the raw change log, then again after the
 // compaction of the day before (the schedule's snapshot); DuckDB's profiler says which Parquet files each of its
 // SQL tables opened, and their sizes give the bytes. The results must be identical.
-// Run alone: `npx tsx bench/lake-history.ts [orders per day] [opportunities per day]`.
+// Run alone: `npx tsx bench/lake-history.ts [orders per day] [opportunities per day] [days]` (default 300 150 1095:
+// 6.4M change rows); phase lines go to stderr, the figures as JSON to stdout.
 import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -38,6 +39,11 @@ export interface ReadFigures {
   files: number;
   /** Their bytes on disk. */
   bytes: number;
+  /**
+   * The compressed bytes of only the columns each scan projects (DuckDB profiler's Projections) in those files: what
+   * Athena scans, and bills, from Parquet.
+   */
+  columnBytes: number;
   seconds: number;
 }
 
@@ -55,6 +61,7 @@ export interface LakeHistoryBench {
   after: ReadFigures;
   /** after / before. */
   bytesRatio: number;
+  columnBytesRatio: number;
   filesRatio: number;
   /** The layout's view of the same (what Athena's partition pruning leaves): bytes of the latest snapshot and the change partitions from its changes_from on, over all change bytes. */
   layoutBytesRatio: number;
@@ -65,6 +72,8 @@ const START = '2022-01-01';
 const REPORT = 'sales_overview';
 const READ_TABLES = ['orders', 'opportunities'];
 const seconds = (t: number) => Math.round(performance.now() - t) / 1000;
+/** Phase lines on stderr (stdout carries the JSON result). */
+const progress = (line: string) => process.stderr.write(`lake-history: ${line}\n`);
 const u = (salt: number, key = 'n') => `(CAST(hash(${key} * 16 + ${salt}, 7) % 1000000007 AS DOUBLE) / 1000000007)`;
 const ts = (day: string) => `TIMESTAMP ${quoteString(`${day} 00:00:00`)}`;
 
@@ -177,13 +186,48 @@ function filesRead(node: ProfileNode): number {
   return own + (node.children ?? []).reduce((sum, child) => sum + filesRead(child), 0);
 }
 
+/** Each Parquet scan of the profiled query: the first file it names (which folder it reads) and the columns it projects. */
+function scans(node: ProfileNode): { file: string; columns: string[] }[] {
+  const own: { file: string; columns: string[] }[] = [];
+  if (node.operator_name?.trim() === 'READ_PARQUET') {
+    const file = String(node.extra_info?.['Filename(s)'] ?? '').split(',')[0]!.trim();
+    const projections = node.extra_info?.['Projections'];
+    const columns = (Array.isArray(projections) ? projections.map(String) : String(projections ?? '').split('\n')).map((c) => c.trim()).filter(Boolean);
+    if (file) own.push({ file, columns });
+  }
+  return [...own, ...(node.children ?? []).flatMap(scans)];
+}
+
+/** Compressed bytes per file and column of every Parquet file under the lake (from the files' footers). */
+async function columnSizes(lakeDir: string): Promise<Map<string, Map<string, number>>> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    const reader = await connection.runAndReadAll(
+      `SELECT file_name, path_in_schema, sum(total_compressed_size) AS bytes FROM parquet_metadata(${quoteString(path.join(lakeDir, '**', '*.parquet'))}) GROUP BY ALL`,
+    );
+    const sizes = new Map<string, Map<string, number>>();
+    for (const [file, column, bytes] of reader.getRows()) {
+      const perFile = sizes.get(String(file)) ?? new Map<string, number>();
+      perFile.set(String(column), Number(bytes));
+      sizes.set(String(file), perFile);
+    }
+    return sizes;
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
 /** Bytes of the data files the partition filters select for one SQL table: all change files before compaction; the chosen snapshot and the changes from its changes_from after. */
 type Selection = (table: string) => number;
+/** The files a scan of the folder holding `file` reads after partition pruning (the same selection as the bytes). */
+type FileSelection = (file: string) => string[];
 
-async function runReport(lakeDir: string, asOf: string, profile: string, selectedBytes: Selection) {
+async function runReport(lakeDir: string, asOf: string, profile: string, selectedBytes: Selection, selectedFiles: FileSelection, sizes: Map<string, Map<string, number>>) {
   const report = findReport(REPORT)!;
   const engine = await openLocalQueryEngine({ lakeDir });
-  const figures: ReadFigures = { files: 0, bytes: 0, seconds: 0 };
+  const figures: ReadFigures = { files: 0, bytes: 0, columnBytes: 0, seconds: 0 };
   const results: Record<string, unknown[]> = {};
   try {
     await engine.query(`PRAGMA enable_profiling = 'json'`);
@@ -192,7 +236,11 @@ async function runReport(lakeDir: string, asOf: string, profile: string, selecte
       const t = performance.now();
       results[spec.name] = (await runReportSql(engine, report, spec.name, asOf)).rows;
       figures.seconds += seconds(t);
-      figures.files += filesRead(JSON.parse(await readFile(profile, 'utf8')) as ProfileNode);
+      const plan = JSON.parse(await readFile(profile, 'utf8')) as ProfileNode;
+      figures.files += filesRead(plan);
+      for (const scan of scans(plan)) {
+        for (const file of selectedFiles(scan.file)) for (const column of scan.columns) figures.columnBytes += sizes.get(file)?.get(column) ?? 0;
+      }
       for (const entity of snapshotsUsed(await readReportSql(report, spec.name))) figures.bytes += selectedBytes(entity.table);
     }
   } finally {
@@ -231,7 +279,17 @@ export async function benchLakeHistory(options: LakeHistoryOptions = {}): Promis
 
     const changeBytes = (table: string, from = '') =>
       [...changes.byPath.entries()].filter(([f]) => f.startsWith(path.join(lakeDir, table, 'dt=')) && f.slice(f.lastIndexOf('dt=') + 3, f.lastIndexOf('dt=') + 13) >= from).reduce((sum, [, b]) => sum + b, 0);
-    const before = await runReport(lakeDir, asOf, path.join(root, 'before.json'), (table) => changeBytes(table));
+    const changeFiles = (table: string, from = '') =>
+      [...changes.byPath.keys()].filter((f) => f.startsWith(path.join(lakeDir, table, 'dt=')) && f.slice(f.lastIndexOf('dt=') + 3, f.lastIndexOf('dt=') + 13) >= from);
+    /** The files a scan reads, from the folder of the first file it names: a snapshot folder whole, a change log from `from` on. */
+    const filesOfScan = (snapshotFiles: string[], from: string) => (file: string) => {
+      const [top, table] = path.relative(lakeDir, file).split(path.sep);
+      if (top === 'snapshots') return snapshotFiles.filter((f) => f.startsWith(path.join(lakeDir, 'snapshots', table!, '')));
+      return changeFiles(top!, from);
+    };
+    progress(`change log written: ${Object.entries(changeRows).map(([t, n]) => `${t} ${n}`).join(', ')} rows in ${changes.files} files, ${writeSeconds} s; ${REPORT} on the whole log`);
+    const before = await runReport(lakeDir, asOf, path.join(root, 'before.json'), (table) => changeBytes(table), filesOfScan([], ''), await columnSizes(lakeDir));
+    progress(`before: ${before.figures.seconds} s; compacting ${READ_TABLES.join(', ')} into the snapshot of ${snapshotDt}`);
 
     const c = performance.now();
     const engine = await openLocalQueryEngine({ lakeDir });
@@ -245,7 +303,8 @@ export async function benchLakeHistory(options: LakeHistoryOptions = {}): Promis
     const snapshots = await folderBytes(path.join(lakeDir, 'snapshots'));
     const from = changesFrom(snapshotDt);
     const snapshotBytes = (table: string) => [...snapshots.byPath.entries()].filter(([f]) => f.startsWith(path.join(lakeDir, 'snapshots', table, ''))).reduce((sum, [, b]) => sum + b, 0);
-    const after = await runReport(lakeDir, asOf, path.join(root, 'after.json'), (table) => snapshotBytes(table) + changeBytes(table, from));
+    progress(`compacted in ${compactionSeconds} s; ${REPORT} on the snapshot and the changes since`);
+    const after = await runReport(lakeDir, asOf, path.join(root, 'after.json'), (table) => snapshotBytes(table) + changeBytes(table, from), filesOfScan([...snapshots.byPath.keys()], from), await columnSizes(lakeDir));
     const recentChangeBytes = READ_TABLES.reduce((sum, table) => sum + changeBytes(table, from), 0);
     const ratio = (a: number, b: number) => Math.round((a / b) * 10_000) / 10_000;
     return {
@@ -261,6 +320,7 @@ export async function benchLakeHistory(options: LakeHistoryOptions = {}): Promis
       before: before.figures,
       after: after.figures,
       bytesRatio: ratio(after.figures.bytes, before.figures.bytes),
+      columnBytesRatio: ratio(after.figures.columnBytes, before.figures.columnBytes),
       filesRatio: ratio(after.figures.files, before.figures.files),
       layoutBytesRatio: ratio(snapshots.bytes + recentChangeBytes, changes.bytes),
       identicalResults: JSON.stringify(before.results) === JSON.stringify(after.results),
@@ -271,6 +331,6 @@ export async function benchLakeHistory(options: LakeHistoryOptions = {}): Promis
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const [orders, opportunities] = process.argv.slice(2).map(Number);
-  process.stdout.write(`${JSON.stringify(await benchLakeHistory({ ordersPerDay: orders || undefined, opportunitiesPerDay: opportunities || undefined }), null, 2)}\n`);
+  const [orders, opportunities, days] = process.argv.slice(2).map(Number);
+  process.stdout.write(`${JSON.stringify(await benchLakeHistory({ ordersPerDay: orders || undefined, opportunitiesPerDay: opportunities || undefined, days: days || undefined }), null, 2)}\n`);
 }

@@ -2,7 +2,7 @@
 // folder, so Athena writes the Parquet files where `<table>_snapshots` (partition projection) finds them. The CTAS
 // table is only a vehicle: it is dropped afterwards (an external table: its files stay).
 import type { QueryEngine } from '#lib/query/engine.ts';
-import { snapshotPartitionPrefix } from '#lib/lake/snapshot-layout.ts';
+import { SNAPSHOT_COMPRESSION, snapshotPartitionPrefix } from '#lib/lake/snapshot-layout.ts';
 import { quoteIdent, quoteString, type LakeTable } from '#lib/query/lake-views.ts';
 import type { ObjectStore } from '#lib/store/object-store.ts';
 
@@ -29,7 +29,7 @@ export class AthenaSnapshotWriter {
     if (!lake.delete) throw new Error('the lake object store cannot delete objects');
     for await (const key of lake.list(prefix)) await lake.delete(key);
     await engine.query(
-      `CREATE TABLE ${quoteIdent(vehicle)} WITH (format = 'PARQUET', write_compression = 'SNAPPY', external_location = ${quoteString(`s3://${bucketName}/${prefix}`)}) AS\n${select}`,
+      `CREATE TABLE ${quoteIdent(vehicle)} WITH (format = 'PARQUET', write_compression = ${quoteString(SNAPSHOT_COMPRESSION)}, external_location = ${quoteString(`s3://${bucketName}/${prefix}`)}) AS\n${select}`,
     );
     const { rows } = await engine.query(`SELECT count(*) AS row_count FROM ${quoteIdent(vehicle)}`);
     await engine.query(`DROP TABLE IF EXISTS \`${vehicle}\``);

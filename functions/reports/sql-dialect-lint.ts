@@ -2,7 +2,9 @@
 // rows on every run. No SQL parser is reliable for Trino offline (see the athena-vs-duckdb reference),
 // so this rejects the known DuckDB-only forms and non-reproducible constructs by pattern, outside
 // string literals and comments; the tests then run every file on DuckDB, which proves that it parses.
+import { lakeColumns } from '#schemas/columns.ts';
 import { entities } from '#schemas/registry.ts';
+import { numericRuleProblems } from './sql-numeric-lint.ts';
 import { splitSql } from './sql-text.ts';
 
 export interface LintProblem {
@@ -59,6 +61,7 @@ export function lintReportSql(sql: string): LintProblem[] {
       });
     }
   }
+  problems.push(...numericRuleProblems(sql, doubleLakeColumns()));
   const codeText = code.map((s) => s.text).join(' ');
   if (!/:as_of\b|\b[a-z_]+_as_of\b/i.test(codeText)) {
     problems.push({ rule: 'as-of', message: 'a report reads only data up to the as-of date: use :as_of or a <table>_as_of snapshot', line: 1 });
@@ -67,6 +70,13 @@ export function lintReportSql(sql: string): LintProblem[] {
     problems.push({ rule: 'order-by', message: 'the outer query needs an ORDER BY on a unique key, or the Parquet row order (and bytes) can change between runs', line: lineOf(sql.length) });
   }
   return problems.sort((a, b) => a.line - b.line || a.rule.localeCompare(b.rule));
+}
+
+let doubleColumns: Set<string> | undefined;
+/** Lake columns of kind double (`probability`, `p_alive`, ...): a DOUBLE where the lint sees only names. */
+function doubleLakeColumns(): Set<string> {
+  doubleColumns ??= new Set(Object.values(entities).flatMap((e) => lakeColumns(e).filter((c) => c.kind === 'double').map((c) => c.column)));
+  return doubleColumns;
 }
 
 /** The text at parenthesis depth 0: the outer query without its CTE bodies, sub-queries and OVER (...). */

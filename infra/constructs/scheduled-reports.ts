@@ -90,13 +90,12 @@ export class ScheduledReports extends Construct {
       environment: {
         LAKE_BUCKET: props.lakeBucket.bucketName,
         REPORTS_PREFIX,
-        WORKGROUP: props.workGroupName,
-        GLUE_DATABASE: props.databaseName,
         EVENT_BUS_NAME: props.eventBus.eventBusName,
       },
       ...alarmAction,
     });
     const finish = this.finishFunction;
+    // Results only (lib/query/athena-results.ts): the state machine starts and stops the queries, never this role.
     finish.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['athena:GetQueryExecution', 'athena:GetQueryResults'], resources: [workGroupArn] }));
     // Exact calls (infra/iam/exact-grants.ts), not CDK's grantRead/grantReadWrite and their wildcards: Athena reads the
     // result files with the caller's credentials; the run folder is listed, read, written and its stale files deleted

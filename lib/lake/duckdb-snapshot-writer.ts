@@ -4,7 +4,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { QueryEngine } from '#lib/query/engine.ts';
 import { quoteString, type LakeTable } from '#lib/query/lake-views.ts';
-import { SNAPSHOTS_FOLDER, snapshotPartitionPrefix } from './snapshot-layout.ts';
+import { SNAPSHOT_COMPRESSION, SNAPSHOTS_FOLDER, snapshotPartitionPrefix } from './snapshot-layout.ts';
 
 export class DuckDBSnapshotWriter {
   constructor(
@@ -18,7 +18,7 @@ export class DuckDBSnapshotWriter {
     await mkdir(staging, { recursive: true });
     const temp = path.join(staging, `${table.table}-${day}-${process.pid}.parquet`);
     try {
-      const { rows } = await this.engine.query(`COPY (${select}) TO ${quoteString(temp)} (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 122880)`);
+      const { rows } = await this.engine.query(`COPY (${select}) TO ${quoteString(temp)} (FORMAT parquet, COMPRESSION ${SNAPSHOT_COMPRESSION}, ROW_GROUP_SIZE 122880)`);
       // A rerun replaces the folder's only file; earlier files of another name would be read twice.
       await rm(folder, { recursive: true, force: true });
       await mkdir(folder, { recursive: true });

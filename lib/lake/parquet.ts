@@ -2,6 +2,7 @@
 // the stream Lambda; the schema is derived from the column kinds, never guessed from the data, so an
 // all-null column or an empty batch still gets the declared type.
 import { parquetMetadata, parquetReadObjects, type SchemaElement } from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
 import { parquetWriteBuffer, type ColumnSource } from 'hyparquet-writer';
 import type { ColumnKind } from '#schemas/fields.ts';
 import type { LakeColumn } from '#schemas/columns.ts';
@@ -187,13 +188,14 @@ export function toCents(v: unknown): bigint {
 /**
  * Decodes a Parquet file into plain rows using the lake's value conventions (for tests and tools):
  * DATE → 'YYYY-MM-DD', TIMESTAMP → Date, DECIMAL → number rounded to its scale, INT64 → number when
- * safe (else bigint), missing → null.
+ * safe (else bigint), missing → null. Reads every Parquet codec (hyparquet alone has only Snappy): the
+ * compacted snapshots are ZSTD, and a file written by another tool may use GZIP, Brotli or LZ4.
  */
 export async function decodeParquet(bytes: Uint8Array): Promise<Record<string, unknown>[]> {
   const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   const metadata = parquetMetadata(file);
   const leaves = metadata.schema.slice(1).filter((e) => !e.num_children);
-  const rows = await parquetReadObjects({ file, metadata });
+  const rows = await parquetReadObjects({ file, metadata, compressors });
   return rows.map((row) => {
     const out: Record<string, unknown> = {};
     for (const element of leaves) out[element.name] = fromDecoded(row[element.name], element);

@@ -7,6 +7,12 @@ import { SNAPSHOT_PARTITION } from '#lib/query/lake-views.ts';
 
 export const SNAPSHOTS_FOLDER = 'snapshots';
 export const MANIFEST_FOLDER = 'manifest';
+/**
+ * Parquet codec of the snapshot files, the same for DuckDB's COPY and Athena's CTAS: a snapshot is written
+ * once a day and read by every query, so ZSTD's smaller files (fewer bytes read and billed) beat Snappy's
+ * faster writes. The erasure rewrite reads them through hyparquet-compressors (lib/lake/parquet.ts).
+ */
+export const SNAPSHOT_COMPRESSION = 'ZSTD';
 
 /** Folder of a table's snapshots: `<prefix>snapshots/<table>/`. */
 export const snapshotsPrefix = (prefix: string, table: string) => `${prefix}${SNAPSHOTS_FOLDER}/${table}/`;

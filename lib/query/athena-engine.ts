@@ -1,17 +1,11 @@
 // Athena adapter of the query engine: start in the workgroup (which fixes the result location, the
 // encryption and the bytes-scanned cutoff), poll with backoff, page through the results and type the
 // all-string values by the result set metadata.
-import {
-  GetQueryExecutionCommand,
-  GetQueryResultsCommand,
-  StartQueryExecutionCommand,
-  StopQueryExecutionCommand,
-  type AthenaClient,
-  type ColumnInfo,
-  type QueryExecution,
-} from '@aws-sdk/client-athena';
-import type { QueryColumn, QueryEngine, QueryResult } from './engine.ts';
-import { isoFromSqlTimestamp, safeInteger } from './values.ts';
+import { GetQueryExecutionCommand, StartQueryExecutionCommand, StopQueryExecutionCommand, type AthenaClient, type QueryExecution } from '@aws-sdk/client-athena';
+import { AthenaResultsReader, sqlLiteral } from './athena-results.ts';
+import type { QueryEngine, QueryResult } from './engine.ts';
+
+export { sqlLiteral, typedValue } from './athena-results.ts';
 
 export interface AthenaQueryEngineProps {
   client: AthenaClient;
@@ -30,10 +24,9 @@ export interface AthenaQueryEngineProps {
   sleep?: (ms: number) => Promise<void>;
 }
 
-const PAGE_SIZE = 1000;
-
 export class AthenaQueryEngine implements QueryEngine {
   private readonly props: Required<Omit<AthenaQueryEngineProps, 'catalog'>> & { catalog?: string };
+  private readonly results: AthenaResultsReader;
 
   constructor(props: AthenaQueryEngineProps) {
     this.props = {
@@ -43,6 +36,7 @@ export class AthenaQueryEngine implements QueryEngine {
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       ...props,
     };
+    this.results = new AthenaResultsReader(props.client);
   }
 
   async query(sql: string, params: readonly unknown[] = []): Promise<QueryResult> {
@@ -58,21 +52,12 @@ export class AthenaQueryEngine implements QueryEngine {
     const id = started.QueryExecutionId;
     if (!id) throw new Error('Athena StartQueryExecution returned no QueryExecutionId');
     const execution = await this.waitFor(id);
-    return this.fetchResults(id, execution);
+    return this.results.fetchResults(id, execution);
   }
 
-  /**
-   * The results of a query that was started elsewhere (a Step Functions Athena task): fails unless it
-   * succeeded, so a caller never reads the partial output of a running or failed query.
-   */
+  /** The results of a query started elsewhere, once it succeeded (see AthenaResultsReader). */
   async resultsOf(queryExecutionId: string): Promise<QueryResult> {
-    const { QueryExecution: execution } = await this.props.client.send(new GetQueryExecutionCommand({ QueryExecutionId: queryExecutionId }));
-    const state = execution?.Status?.State;
-    if (state !== 'SUCCEEDED') {
-      const reason = execution?.Status?.AthenaError?.ErrorMessage ?? execution?.Status?.StateChangeReason;
-      throw new Error(`Athena query ${queryExecutionId} is ${state?.toLowerCase() ?? 'unknown'}${reason ? `: ${reason}` : ''}, not succeeded`);
-    }
-    return this.fetchResults(queryExecutionId, execution!);
+    return this.results.resultsOf(queryExecutionId);
   }
 
   async close(): Promise<void> {
@@ -99,78 +84,4 @@ export class AthenaQueryEngine implements QueryEngine {
       await sleep(wait);
     }
   }
-
-  private async fetchResults(id: string, execution: QueryExecution): Promise<QueryResult> {
-    let columns: QueryColumn[] = [];
-    let infos: ColumnInfo[] = [];
-    const rows: Record<string, unknown>[] = [];
-    let NextToken: string | undefined;
-    let first = true;
-    do {
-      const page = await this.props.client.send(
-        new GetQueryResultsCommand({ QueryExecutionId: id, MaxResults: PAGE_SIZE, ...(NextToken ? { NextToken } : {}) }),
-      );
-      if (first) {
-        infos = page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? [];
-        columns = infos.map((c, i) => ({ name: c.Label ?? c.Name ?? `_col${i}`, type: columnType(c) }));
-      }
-      let data = page.ResultSet?.Rows ?? [];
-      // A SELECT's first row holds the column labels; DDL and utility statements have none.
-      if (first && execution.StatementType === 'DML' && data[0]?.Data?.every((d, i) => d.VarCharValue === columns[i]?.name)) data = data.slice(1);
-      for (const row of data) {
-        const out: Record<string, unknown> = {};
-        columns.forEach((column, i) => (out[column.name] = typedValue(row.Data?.[i]?.VarCharValue, infos[i]!)));
-        rows.push(out);
-      }
-      first = false;
-      NextToken = page.NextToken;
-    } while (NextToken);
-    return { columns, rows };
-  }
-}
-
-/** The column type in the engine-neutral spelling (upper case, decimals with precision and scale). */
-function columnType(info: ColumnInfo): string {
-  const type = (info.Type ?? 'varchar').toUpperCase();
-  return type === 'DECIMAL' && info.Precision !== undefined ? `DECIMAL(${info.Precision},${info.Scale ?? 0})` : type;
-}
-
-/** Athena's string value → the QueryResult conventions (see engine.ts). */
-export function typedValue(text: string | undefined, info: ColumnInfo): unknown {
-  if (text === undefined || text === null) return null;
-  switch ((info.Type ?? '').toLowerCase()) {
-    case 'boolean':
-      return text === 'true';
-    case 'tinyint':
-    case 'smallint':
-    case 'integer':
-    case 'int':
-    case 'float':
-    case 'real':
-    case 'double':
-    case 'decimal':
-      return Number(text);
-    case 'bigint':
-      return safeInteger(text);
-    case 'timestamp':
-    case 'timestamp with time zone':
-      return isoFromSqlTimestamp(text);
-    default:
-      // varchar, char, date ('YYYY-MM-DD' already), json, and arrays/maps/rows in Athena's own text form.
-      return text;
-  }
-}
-
-/** A `?` value as the SQL literal text Athena's ExecutionParameters expect. */
-export function sqlLiteral(value: unknown, index: number): string {
-  if (value === null || value === undefined) return 'NULL';
-  if (typeof value === 'string') return `'${value.replace(/'/g, "''")}'`;
-  if (typeof value === 'boolean') return value ? 'true' : 'false';
-  if (typeof value === 'bigint') return value.toString();
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new Error(`query parameter ${index + 1}: ${value} has no SQL literal`);
-    return String(value);
-  }
-  if (value instanceof Date) return `TIMESTAMP '${value.toISOString().replace('T', ' ').replace('Z', '')}'`;
-  throw new Error(`query parameter ${index + 1}: unsupported value of type ${typeof value}`);
 }

@@ -2,7 +2,7 @@
 // report SQL (Athena StartQueryExecution .sync, no Lambda waiting on it), and the post-processing Lambda
 // then calls the report framework unchanged. Each statement it asks for is looked up by its exact text
 // and parameter literals among the finished executions, and only their results are read.
-import { sqlLiteral, type AthenaQueryEngine } from './athena-engine.ts';
+import { sqlLiteral, type AthenaResultsReader } from './athena-results.ts';
 import type { QueryEngine, QueryResult } from './engine.ts';
 
 export interface FinishedQuery {
@@ -19,7 +19,7 @@ export class FinishedAthenaQueries implements QueryEngine {
   private readonly executions = new Map<string, string>();
 
   constructor(
-    private readonly athena: Pick<AthenaQueryEngine, 'resultsOf'>,
+    private readonly athena: Pick<AthenaResultsReader, 'resultsOf'>,
     finished: readonly FinishedQuery[],
   ) {
     for (const q of finished) this.executions.set(keyOf(q.queryString, q.executionParameters), q.queryExecutionId);

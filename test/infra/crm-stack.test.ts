@@ -319,13 +319,14 @@ describe('least privilege', () => {
   });
 
   it('uses Resource "*" only for X-Ray and dynamodb:ListStreams, which have no resource-level permissions', () => {
-    // The bulk-import state machine's role also holds the log-delivery actions CDK adds for execution logs.
-    const bulkRole = logicalId(stack.importPipeline.bulk.stateMachine.role);
-    const bulkPolicies = new Set(ofType('AWS::IAM::Policy').filter(([, p]) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === bulkRole)).map(([id]) => id));
-    const starActions = statements.filter((s) => s.Resource === '*' && !bulkPolicies.has(s.id)).flatMap(actionsOf);
+    // The state machines' roles (bulk import, compaction) also hold the log-delivery and tracing actions CDK grants
+    // for execution logs and X-Ray, which have no resource-level permissions.
+    const machineRoles = new Set([logicalId(stack.importPipeline.bulk.stateMachine.role), logicalId(stack.compaction.stateMachine.role)]);
+    const machinePolicies = new Set(ofType('AWS::IAM::Policy').filter(([, p]) => p.Properties.Roles.some((r: { Ref: string }) => machineRoles.has(r.Ref))).map(([id]) => id));
+    const starActions = statements.filter((s) => s.Resource === '*' && !machinePolicies.has(s.id)).flatMap(actionsOf);
     expect(new Set(starActions)).toEqual(new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'dynamodb:ListStreams']));
-    const bulkStar = statements.filter((s) => s.Resource === '*' && bulkPolicies.has(s.id)).flatMap(actionsOf);
-    expect(bulkStar.filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'))).toEqual([]);
+    const machineStar = new Set(statements.filter((s) => s.Resource === '*' && machinePolicies.has(s.id)).flatMap(actionsOf));
+    for (const action of machineStar) expect(action).toMatch(/^(logs:(Create|Get|Update|Delete|List)LogDeliver(y|ies)|logs:(PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)|xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets))$/);
   });
 
   it('lets the stream function only put objects under lake/', () => {
@@ -438,5 +439,35 @@ describe('outputs', () => {
     expect(Object.keys(template.toJSON().Outputs)).toEqual(
       expect.arrayContaining(['ApiUrl', 'TableName', 'LakeBucketName', 'ImportBucketName', 'EventBusName', 'AthenaWorkGroup', 'GlueDatabase', 'NotifyTopicArn']),
     );
+  });
+});
+
+describe('lake compaction', () => {
+  const machine = resource(stack.compaction.stateMachine).Properties;
+  const asl = JSON.parse(machine.DefinitionString as string);
+
+  it('compacts one table per Lambda invocation, one at a time, each retried', () => {
+    expect(machine.DefinitionSubstitutions).toEqual({ CompactionFunctionArn: getAtt(stack.compaction.function.function) });
+    const map = asl.States.CompactTables;
+    expect(map).toMatchObject({ Type: 'Map', MaxConcurrency: 1, ItemSelector: { tables: '{% [$states.context.Map.Item.Value] %}' } });
+    // Without tables in the input: every lake table.
+    for (const entity of Object.values(entities)) expect(map.Items).toContain(`'${entity.table}'`);
+    const task = map.ItemProcessor.States.CompactTable;
+    expect(task).toMatchObject({ Resource: 'arn:aws:states:::lambda:invoke', Arguments: { FunctionName: '${CompactionFunctionArn}' } });
+    expect(task.Retry.at(-1)).toMatchObject({ ErrorEquals: ['States.ALL'], MaxAttempts: 2 });
+    expect(machine.TracingConfiguration).toEqual({ Enabled: true });
+    expect(machine.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: true });
+  });
+
+  it('is started by its schedule with retries and a dead-letter queue, and alarms on a failed run', () => {
+    const schedule = resource(stack.compaction.schedule).Properties;
+    expect(schedule.Target).toMatchObject({
+      Arn: { Ref: logicalId(stack.compaction.stateMachine) },
+      RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 6 * 3600 },
+      DeadLetterConfig: { Arn: getAtt(stack.compaction.deadLetters.queue) },
+    });
+    const alarm = resource(stack.compaction.failedRunsAlarm).Properties;
+    expect(alarm).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', AlarmActions: [{ Ref: logicalId(stack.alarmTopic.topic) }] });
+    expect(JSON.stringify(alarm.Metrics)).toContain('ExecutionsFailed');
   });
 });

@@ -55,6 +55,20 @@ export const SDK_COMMAND_ACTIONS: Record<string, Record<string, readonly string[
   },
 };
 
+/** What Athena does on behalf of the caller of StartQueryExecution (Glue catalog, lake reads, results writes). */
+export const ATHENA_CALLER_ACTIONS = [
+  'glue:GetDatabase',
+  'glue:GetTable',
+  'glue:GetPartitions',
+  's3:GetBucketLocation',
+  's3:ListBucket',
+  's3:GetObject',
+  's3:PutObject',
+  's3:AbortMultipartUpload',
+  'kms:Decrypt',
+  'kms:GenerateDataKey',
+] as const;
+
 /** TransactWriteItems entries by their key in a TransactWriteItem, as IAM authorises them. */
 export const TRANSACT_ITEM_ACTIONS: Record<string, string> = {
   Put: 'dynamodb:PutItem',
@@ -99,6 +113,15 @@ export function actionsOfBundle(bundle: string): Set<string> {
     const mapped = SDK_COMMAND_ACTIONS[module]?.[command];
     if (!mapped) throw new Error(`${module}.${command} is not in SDK_COMMAND_ACTIONS (test/infra/sdk-iam-actions.ts): add it with the IAM actions it needs`);
     for (const a of mapped) actions.add(a);
+  }
+  // Athena runs a query with the caller's credentials (https://docs.aws.amazon.com/athena/latest/ug/
+  // fine-grained-access-to-glue-resources.html, .../ug/security-iam-athena.html): Glue reads of the tables, the
+  // lake files, the results written (multipart) to the workgroup's SSE-KMS location; a CTAS also creates its table
+  // and writes its external location, a DROP TABLE deletes it. The statements are in the bundle as text.
+  if (calls.some((c) => c.command === 'StartQueryExecutionCommand')) {
+    for (const a of ATHENA_CALLER_ACTIONS) actions.add(a);
+    if (/CREATE TABLE [^;]*external_location/.test(bundle)) actions.add('glue:CreateTable');
+    if (/DROP TABLE/.test(bundle)) actions.add('glue:DeleteTable');
   }
   // Transaction entries (`{Put:...}`, `{Delete:...}`) survive minification as object keys.
   if (calls.some((c) => /^Transact(Write|WriteItems)Command$/.test(c.command))) {

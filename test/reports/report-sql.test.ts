@@ -98,8 +98,30 @@ describe('lintReportSql', () => {
     ['current-state', 'SELECT o.id FROM orders_as_of AS a JOIN customers AS o ON o.id = a.customer_id ORDER BY o.id'],
     ['order-by', 'SELECT id FROM (SELECT id FROM orders_as_of ORDER BY id) AS t'],
     ['as-of', 'SELECT id FROM orders_history ORDER BY id'],
+    ['avg-type', 'SELECT avg(total) AS a FROM orders_as_of WHERE d < :as_of ORDER BY a'],
+    ['avg-type', 'SELECT avg(CAST(total AS DECIMAL(18,2))) AS a FROM orders_as_of WHERE d < :as_of ORDER BY a'],
+    ['money-through-double', 'SELECT CAST(round(CAST(sum(total) AS DOUBLE) / NULLIF(count(*), 0), 2) AS DECIMAL(18,2)) AS a FROM orders_as_of WHERE d < :as_of ORDER BY a'],
+    ['money-through-double', 'SELECT CAST(avg(CAST(total AS DOUBLE)) AS DECIMAL(18,2)) AS a FROM orders_as_of WHERE d < :as_of ORDER BY a'],
+    ['decimal-from-double', 'SELECT CAST(o.probability AS DECIMAL(5,4)) AS p FROM opportunities_as_of AS o WHERE d < :as_of ORDER BY p'],
+    ['decimal-from-double', 'SELECT CAST(round(o.probability, 2) AS DECIMAL(5,4)) AS p FROM opportunities_as_of AS o WHERE d < :as_of ORDER BY p'],
+    ['decimal-from-double', 'SELECT CAST(0.285e0 AS DECIMAL(9,2)) AS p FROM orders_as_of WHERE d < :as_of ORDER BY p'],
+    ['integer-from-double', 'SELECT CAST(CAST(n AS DOUBLE) / 2 AS BIGINT) AS h FROM orders_as_of WHERE d < :as_of ORDER BY h'],
+    ['round-digits', 'SELECT round(CAST(n AS DOUBLE), -1) AS h FROM orders_as_of WHERE d < :as_of ORDER BY h'],
   ])('rejects %s', (rule, sql) => {
     expect(lintReportSql(sql).map((p) => p.rule)).toContain(rule);
+  });
+
+  it('accepts the forms that give the same numbers on both engines', () => {
+    const forms = [
+      'avg(CAST(days AS DOUBLE)) FILTER (WHERE won) AS a',
+      'CAST(round(o.probability, 4) AS DECIMAL(5,4)) AS p',
+      'CAST(round(CAST(n AS DOUBLE) / 3600) AS BIGINT) AS h',
+      'CAST(floor(CAST(n AS DOUBLE) / 2) AS BIGINT) AS f',
+      'round(CAST(n AS DOUBLE) / 7, 2) AS w',
+      'CAST(sign(CAST(sum(total) * 100 AS BIGINT)) * ((2 * abs(CAST(sum(total) * 100 AS BIGINT)) + count(*)) / NULLIF(2 * count(*), 0)) * 0.01 AS DECIMAL(18,2)) AS mean',
+      "CAST('0.5e0' AS DECIMAL(18,2)) AS s",
+    ];
+    for (const form of forms) expect(lintReportSql(`SELECT ${form} FROM opportunities_as_of AS o WHERE d < :as_of ORDER BY 1`)).toEqual([]);
   });
 
   it('names the line of the problem', () => {

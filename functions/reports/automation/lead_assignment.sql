@@ -40,7 +40,7 @@ ranked AS (
 ),
 -- Exact median on both engines: the middle value, or the mean of the two middle values.
 medians AS (
-  SELECT month, avg(hours) AS median_hours
+  SELECT month, avg(CAST(hours AS DOUBLE)) AS median_hours
   FROM ranked
   WHERE 2 * position IN (assigned, assigned + 1, assigned + 2)
   GROUP BY month

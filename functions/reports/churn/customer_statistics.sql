@@ -20,7 +20,9 @@ SELECT
   CAST(date_diff('day', min(day), max(day)) AS DOUBLE) / 7 AS t_x,
   CAST(date_diff('day', min(day), :as_of) AS DOUBLE) / 7 AS t,
   -- Repeat value = all days' value − the first day's (one aggregation, no window over the purchase days).
-  CAST(round(CAST(sum(day_value) - min_by(day_value, day) AS DOUBLE) / NULLIF(count(*) - 1, 0), 2) AS DECIMAL(18,2)) AS monetary
+  -- Mean to the cent in exact integer cents, half away from zero as Trino's avg(DECIMAL) (DuckDB's
+  -- avg(DECIMAL) and DECIMAL / BIGINT are DOUBLE; functions/reports/README.md "Money averages").
+  CAST(sign(CAST((sum(day_value) - min_by(day_value, day)) * 100 AS BIGINT)) * ((2 * abs(CAST((sum(day_value) - min_by(day_value, day)) * 100 AS BIGINT)) + count(*) - 1) / NULLIF(2 * (count(*) - 1), 0)) * 0.01 AS DECIMAL(18,2)) AS monetary
 FROM purchase_days
 GROUP BY customer_id, currency
 ORDER BY customer_id, currency

@@ -50,7 +50,7 @@ ranked AS (
 ),
 medians AS (
   -- The middle value, or the mean of the two middle values.
-  SELECT channel, month, step, avg(days) AS median_days
+  SELECT channel, month, step, avg(CAST(days AS DOUBLE)) AS median_days
   FROM ranked
   WHERE position IN (floor(CAST(n + 1 AS DOUBLE) / 2), ceiling(CAST(n + 1 AS DOUBLE) / 2))
   GROUP BY channel, month, step

@@ -25,8 +25,10 @@ SELECT
   count(*) FILTER (WHERE NOT won) AS lost,
   CAST(count(*) FILTER (WHERE won) AS DOUBLE) / NULLIF(count(*), 0) AS win_rate,
   CAST(COALESCE(sum(amount) FILTER (WHERE won), 0) AS DECIMAL(18,2)) AS won_amount,
-  CAST(round(CAST(sum(amount) FILTER (WHERE won) AS DOUBLE) / NULLIF(count(*) FILTER (WHERE won), 0), 2) AS DECIMAL(18,2)) AS average_deal_size,
-  round(avg(cycle_days) FILTER (WHERE won), 2) AS average_sales_cycle_days
+  -- Mean to the cent in exact integer cents, half away from zero as Trino's avg(DECIMAL) (DuckDB's
+  -- avg(DECIMAL) and DECIMAL / BIGINT are DOUBLE; functions/reports/README.md "Money averages").
+  CAST(sign(CAST(sum(amount) FILTER (WHERE won) * 100 AS BIGINT)) * ((2 * abs(CAST(sum(amount) FILTER (WHERE won) * 100 AS BIGINT)) + count(*) FILTER (WHERE won)) / NULLIF(2 * count(*) FILTER (WHERE won), 0)) * 0.01 AS DECIMAL(18,2)) AS average_deal_size,
+  round(avg(CAST(cycle_days AS DOUBLE)) FILTER (WHERE won), 2) AS average_sales_cycle_days
 FROM closed
 GROUP BY owner_id, currency
 ORDER BY owner_id, currency

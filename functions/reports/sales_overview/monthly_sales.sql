@@ -22,7 +22,9 @@ SELECT
   currency,
   CAST(sum(total) AS DECIMAL(18,2)) AS revenue,
   count(*) AS orders,
-  CAST(round(CAST(sum(total) AS DOUBLE) / NULLIF(count(*), 0), 2) AS DECIMAL(18,2)) AS average_order_value,
+  -- Mean to the cent in exact integer cents, half away from zero as Trino's avg(DECIMAL) (DuckDB's
+  -- avg(DECIMAL) and DECIMAL / BIGINT are DOUBLE; functions/reports/README.md "Money averages").
+  CAST(sign(CAST(sum(total) * 100 AS BIGINT)) * ((2 * abs(CAST(sum(total) * 100 AS BIGINT)) + count(*)) / NULLIF(2 * count(*), 0)) * 0.01 AS DECIMAL(18,2)) AS average_order_value,
   count(DISTINCT customer_id) AS buyers
 FROM sales
 GROUP BY month, channel, currency

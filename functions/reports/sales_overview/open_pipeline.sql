@@ -6,8 +6,9 @@ WITH open_opportunities AS (
     o.stage,
     o.currency,
     o.amount,
-    -- Exact decimal arithmetic (probability to 4 places): a sum of doubles can differ between runs.
-    o.amount * CAST(o.probability AS DECIMAL(5,4)) AS weighted_amount,
+    -- Exact decimal arithmetic (probability to 4 places): a sum of doubles can differ between runs. The
+    -- double is rounded before the cast: a bare CAST(double AS DECIMAL) rounds differently on the engines.
+    o.amount * CAST(round(o.probability, 4) AS DECIMAL(5,4)) AS weighted_amount,
     o.expected_close_date < :as_of AS overdue
   FROM opportunities_as_of AS o
   WHERE o.stage NOT IN ('closed_won', 'closed_lost')

@@ -65,7 +65,9 @@ SELECT
   k.currency,
   CAST(COALESCE(d.won_revenue, 0) AS DECIMAL(18,2)) AS won_revenue,
   COALESCE(d.won_deals, 0) AS won_deals,
-  CAST(round(CAST(d.won_revenue AS DOUBLE) / NULLIF(d.won_deals, 0), 2) AS DECIMAL(18,2)) AS average_deal_size,
+  -- Mean to the cent in exact integer cents, half away from zero as Trino's avg(DECIMAL) (DuckDB's
+  -- avg(DECIMAL) and DECIMAL / BIGINT are DOUBLE; functions/reports/README.md "Money averages").
+  CAST(sign(CAST(d.won_revenue * 100 AS BIGINT)) * ((2 * abs(CAST(d.won_revenue * 100 AS BIGINT)) + d.won_deals) / NULLIF(2 * d.won_deals, 0)) * 0.01 AS DECIMAL(18,2)) AS average_deal_size,
   CAST(COALESCE(d.open_pipeline, 0) AS DECIMAL(18,2)) AS open_pipeline,
   CAST(COALESCE(d.next_90_days_pipeline, 0) AS DECIMAL(18,2)) AS next_90_days_pipeline,
   CAST(d.next_90_days_pipeline AS DOUBLE) / NULLIF(CAST(d.won_revenue AS DOUBLE) / 4, 0) AS pipeline_coverage,

@@ -7,7 +7,7 @@ import { AthenaClient } from '@aws-sdk/client-athena';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { EventBridgeBus } from '#lib/bus/eventbridge-bus.ts';
-import { AthenaQueryEngine } from '#lib/query/athena-engine.ts';
+import { AthenaResultsReader } from '#lib/query/athena-results.ts';
 import { requireEnv } from '#lib/runtime/env.ts';
 import { logger } from '#lib/runtime/observability.ts';
 import { S3ObjectStore } from '#lib/store/s3-object-store.ts';
@@ -18,7 +18,7 @@ import { finishReportRun, type FinishReportRunDeps, type FinishReportRunInput } 
 const bucket = requireEnv('LAKE_BUCKET');
 const store = new S3ObjectStore({ client: new S3Client({}), bucket, prefix: requireEnv('REPORTS_PREFIX') });
 const deps: FinishReportRunDeps = {
-  athena: new AthenaQueryEngine({ client: new AthenaClient({}), workGroup: requireEnv('WORKGROUP'), database: requireEnv('GLUE_DATABASE') }),
+  athena: new AthenaResultsReader(new AthenaClient({})),
   store,
   bus: new EventBridgeBus({ client: new EventBridgeClient({}), busName: requireEnv('EVENT_BUS_NAME') }),
   readSql: readBundledReportSql,

@@ -3,7 +3,7 @@
 // (model fits, Parquet tables, dashboard.html, summary.json under the reports prefix), publishes the
 // report's per-customer events and then ReportCompleted with the headline figures and the S3 locations.
 import type { EventBus } from '#lib/bus/event-bus.ts';
-import type { AthenaQueryEngine } from '#lib/query/athena-engine.ts';
+import type { AthenaResultsReader } from '#lib/query/athena-results.ts';
 import { FinishedAthenaQueries } from '#lib/query/finished-athena-queries.ts';
 import type { ObjectStore } from '#lib/store/object-store.ts';
 import { REPORT_EVENT_SOURCE, reportCompletedDetail, type ReportCompletedDetail } from '#schemas/events.ts';
@@ -21,7 +21,8 @@ export interface FinishReportRunInput {
 }
 
 export interface FinishReportRunDeps {
-  athena: Pick<AthenaQueryEngine, 'resultsOf'>;
+  /** Reads finished executions only (GetQueryExecution, GetQueryResults): the role cannot start a query. */
+  athena: Pick<AthenaResultsReader, 'resultsOf'>;
   /** Rooted at the reports prefix of the lake bucket. */
   store: ObjectStore;
   bus: EventBus;

@@ -3,7 +3,7 @@
 // Pure apart from reading the SQL, so the same statements are computed by the prepare step (which
 // hands them to Athena) and by the finish step (which matches them to the finished executions).
 import { zoneOffsetMs } from '#lib/time/local-day.ts';
-import { sqlLiteral } from '#lib/query/athena-engine.ts';
+import { sqlLiteral } from '#lib/query/athena-results.ts';
 import { parseAsOf } from '../as-of.ts';
 import { findReport, reportNames } from '../catalog.ts';
 import { tableSource, type ReportDefinition } from '../report-definition.ts';

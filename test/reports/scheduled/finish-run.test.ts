@@ -11,7 +11,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EventBridgeBus } from '#lib/bus/eventbridge-bus.ts';
-import { AthenaQueryEngine } from '#lib/query/athena-engine.ts';
+import { AthenaResultsReader } from '#lib/query/athena-results.ts';
 import { openLocalQueryEngine, type LocalQueryEngine } from '#lib/query/duckdb-engine.ts';
 import type { QueryResult } from '#lib/query/engine.ts';
 import { FsObjectStore } from '#lib/store/fs-object-store.ts';
@@ -90,7 +90,7 @@ describe('finishReportRun', () => {
     const store = new S3ObjectStore({ client: new S3Client({ region: 'eu-central-1' }), bucket: 'lake-bucket', prefix: 'reports/' });
     const detail = await finishReportRun(
       {
-        athena: new AthenaQueryEngine({ client: new AthenaClient({ region: 'eu-central-1' }), workGroup: 'crm-test', database: 'crm_test' }),
+        athena: new AthenaResultsReader(new AthenaClient({ region: 'eu-central-1' })),
         store,
         bus: new EventBridgeBus({ client: new EventBridgeClient({ region: 'eu-central-1' }), busName: 'crm-test' }),
         readSql: readReportSql,
@@ -139,7 +139,7 @@ describe('finishReportRun', () => {
   it('fails naming the tables the state machine did not run, before reading anything', async () => {
     const store = new S3ObjectStore({ client: new S3Client({ region: 'eu-central-1' }), bucket: 'b', prefix: 'reports/' });
     const deps = {
-      athena: new AthenaQueryEngine({ client: new AthenaClient({ region: 'eu-central-1' }), workGroup: 'w', database: 'd' }),
+      athena: new AthenaResultsReader(new AthenaClient({ region: 'eu-central-1' })),
       store,
       bus: new EventBridgeBus({ client: new EventBridgeClient({ region: 'eu-central-1' }), busName: 'crm-test' }),
       readSql: readReportSql,
@@ -155,7 +155,7 @@ describe('finishReportRun', () => {
 
   it('refuses to read an execution that did not succeed', async () => {
     athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: 'RUNNING' } } });
-    const engine = new AthenaQueryEngine({ client: new AthenaClient({ region: 'eu-central-1' }), workGroup: 'w', database: 'd' });
+    const engine = new AthenaResultsReader(new AthenaClient({ region: 'eu-central-1' }));
     await expect(engine.resultsOf('qe-9')).rejects.toThrow('Athena query qe-9 is running, not succeeded');
     expect(athena).not.toHaveReceivedCommand(GetQueryResultsCommand);
   });
