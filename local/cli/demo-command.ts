@@ -68,8 +68,9 @@ export async function demoCommand(positionals: string[], options: Options): Prom
     const stream = await stack.sync();
     log(`stream: ${stream.records} changes -> ${stream.files} lake files, ${stream.events} events in ${seconds(t1)}s`);
     // Event rules ran as the stream published; their tasks and assignments are changes of their own.
+    const tRules = performance.now();
     const settled = await stack.settle();
-    log(`event rules: ${settled.changes} changes from automations in ${seconds(t1)}s`);
+    log(`event rules: ${settled.changes} changes from automations in ${seconds(tRules)}s`);
     const t2 = performance.now();
     const firstDay = shiftDate(lastDay, -(AUTOMATION_DAYS - 1));
     const days = startProgress(`schedule and date rules ${firstDay}..${lastDay}`, 'days', progress, AUTOMATION_DAYS);
