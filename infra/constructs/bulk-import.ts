@@ -3,7 +3,7 @@
 // Step Functions Standard state machine (bulk-import-state-machine.ts): plan byte ranges, a Distributed Map of
 // batches with bounded concurrency, finish. Every failure ends in a retry, a recorded failed batch, a DLQ or an alarm.
 import { ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, MathExpression, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { Match, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -18,6 +18,7 @@ import { CrmFunction } from './crm-function.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 import { bulkImportDefinitionBody } from './bulk-import-state-machine.ts';
 import type { BulkImportProps, TableCapacity } from './bulk-import-props.ts';
+import { stateMachineFailureAlarm, defaultBusRuleFailureAlarm } from './failure-alarms.ts';
 
 export const DEFAULT_BULK_THRESHOLD_BYTES = 64 * 1024 * 1024;
 /** Write units one batch Lambda uses per second (a conditional PutItem per record, ~1 KB records): sizes the Map. */
@@ -159,19 +160,7 @@ export class BulkImport extends Construct {
       "The Distributed Map describes and stops its own child executions, which are executions of this one state machine.",
     );
 
-    this.failedExecutionsAlarm = new Alarm(this, 'FailedExecutionsAlarm', {
-      alarmDescription: `A bulk import failed, timed out or was aborted; see the execution in Step Functions and ${logGroup.node.path}.`,
-      metric: new MathExpression({
-        expression: 'failed + timedOut + aborted',
-        usingMetrics: { failed: this.stateMachine.metricFailed(), timedOut: this.stateMachine.metricTimedOut(), aborted: this.stateMachine.metricAborted() },
-        period: Duration.minutes(5),
-      }),
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    if (props.alarmAction) this.failedExecutionsAlarm.addAlarmAction(props.alarmAction);
+    this.failedExecutionsAlarm = stateMachineFailureAlarm(this, 'FailedExecutionsAlarm', this.stateMachine, `A bulk import failed, timed out or was aborted; see the execution in Step Functions and ${logGroup.node.path}.`, props.alarmAction);
 
     this.deliveryDeadLetterQueue = new DeadLetterQueue(this, 'DeliveryDeadLetterQueue', {
       purpose: 'bulk-import events EventBridge could not deliver to the starter function',
@@ -187,15 +176,7 @@ export class BulkImport extends Construct {
       },
       targets: [new LambdaFunction(this.startFunction.function, { retryAttempts: 8, maxEventAge: Duration.hours(6), deadLetterQueue: this.deliveryDeadLetterQueue.queue })],
     });
-    this.failedInvocationsAlarm = new Alarm(this, 'FailedInvocationsAlarm', {
-      alarmDescription: 'EventBridge failed to invoke the bulk-import starter; the event is in the delivery DLQ.',
-      metric: new Metric({ namespace: 'AWS/Events', metricName: 'FailedInvocations', dimensionsMap: { RuleName: this.rule.ruleName }, statistic: 'Sum', period: Duration.minutes(5) }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    if (props.alarmAction) this.failedInvocationsAlarm.addAlarmAction(props.alarmAction);
+    this.failedInvocationsAlarm = defaultBusRuleFailureAlarm(this, 'FailedInvocationsAlarm', this.rule, 'EventBridge failed to invoke the bulk-import starter; the event is in the delivery DLQ.', props.alarmAction);
   }
 }
 

@@ -1,7 +1,7 @@
 // Bulk import: S3 `Object Created` under `imports/` (default bus) -> rule -> functions/ingest/import.ts.
 // Delivery failures go to the rule's DLQ, handler failures (after Lambda's async retries) to the function's DLQ.
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { Match, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
@@ -12,6 +12,7 @@ import { DeadLetterQueue } from './dead-letter-queue.ts';
 import { BulkImport } from './bulk-import.ts';
 import { IMPORTS_PREFIX } from './import-bucket.ts';
 import type { ImportPipelineProps } from './import-pipeline-props.ts';
+import { defaultBusRuleFailureAlarm } from './failure-alarms.ts';
 
 export class ImportPipeline extends Construct {
   readonly function: CrmFunction;
@@ -81,15 +82,6 @@ export class ImportPipeline extends Construct {
       ],
     });
 
-    // The rule lives on the default bus, whose metrics carry only the RuleName dimension.
-    this.failedInvocationsAlarm = new Alarm(this, 'FailedInvocationsAlarm', {
-      alarmDescription: 'EventBridge failed to invoke the import function; the event is in the delivery DLQ.',
-      metric: new Metric({ namespace: 'AWS/Events', metricName: 'FailedInvocations', dimensionsMap: { RuleName: this.rule.ruleName }, statistic: 'Sum', period: Duration.minutes(5) }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    if (props.alarmAction) this.failedInvocationsAlarm.addAlarmAction(props.alarmAction);
+    this.failedInvocationsAlarm = defaultBusRuleFailureAlarm(this, 'FailedInvocationsAlarm', this.rule, 'EventBridge failed to invoke the import function; the event is in the delivery DLQ.', props.alarmAction);
   }
 }

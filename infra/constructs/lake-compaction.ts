@@ -4,7 +4,7 @@
 // (functions/compaction/). The CTAS reads the previous snapshot and the changes since, so each run costs
 // O(current data), not O(history), and no table's work shares a Lambda's 15 minutes with another's.
 import { Duration, Stack, Token } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, MathExpression, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
@@ -20,6 +20,7 @@ import { CrmFunction } from './crm-function.ts';
 import { ATHENA_RESULTS_PREFIX, LAKE_PREFIX } from './data-lake-bucket.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 import type { LakeCompactionProps } from './lake-compaction-props.ts';
+import { stateMachineFailureAlarm } from './failure-alarms.ts';
 
 export class LakeCompaction extends Construct {
   readonly function: CrmFunction;
@@ -62,19 +63,7 @@ export class LakeCompaction extends Construct {
     acknowledgeResourceWildcard(machineRole, '*', 'Added by CDK for the state machine\'s execution logs (logs:CreateLogDelivery and the other log-delivery actions) and X-Ray tracing, which do not support resource-level permissions.');
     acknowledgeResourceWildcard(machineRole, `${nagArn(this.function.function)}:*`, "CDK's grantInvoke covers the function's versions and aliases (`<arn>:*`); one function only.");
 
-    this.failedRunsAlarm = new Alarm(this, 'FailedRunsAlarm', {
-      alarmDescription: `Lake compaction: a run failed, timed out or was aborted after its per-table retries; the tables after the failed one wait for the next run (see ${logGroup.node.path}).`,
-      metric: new MathExpression({
-        expression: 'failed + timedOut + aborted',
-        usingMetrics: { failed: this.stateMachine.metricFailed(), timedOut: this.stateMachine.metricTimedOut(), aborted: this.stateMachine.metricAborted() },
-        period: Duration.minutes(5),
-      }),
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    if (props.alarmAction) this.failedRunsAlarm.addAlarmAction(props.alarmAction);
+    this.failedRunsAlarm = stateMachineFailureAlarm(this, 'FailedRunsAlarm', this.stateMachine, `Lake compaction: a run failed, timed out or was aborted after its per-table retries; the tables after the failed one wait for the next run (see ${logGroup.node.path}).`, props.alarmAction);
 
     this.deadLetters = new DeadLetterQueue(this, 'DeadLetters', {
       purpose: 'daily lake compactions that Scheduler could not start',

@@ -7,7 +7,7 @@
 // long query never runs into a Lambda's 15 minutes, and each step retries and shows up on its own.
 import { readFileSync } from 'node:fs';
 import { Duration, NestedStack, Stack, TimeZone, Token, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, MathExpression, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { CfnNamedQuery } from 'aws-cdk-lib/aws-athena';
 import { CfnTable } from 'aws-cdk-lib/aws-glue';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -30,6 +30,7 @@ import { DeadLetterQueue } from './dead-letter-queue.ts';
 import { reportDefinitionBody } from './report-state-machine.ts';
 import { reportTableInput } from './report-table-input.ts';
 import type { ReportScheduleSettings, ReportSchedulesConfig, ScheduledReportsProps } from './scheduled-reports-props.ts';
+import { stateMachineFailureAlarm } from './failure-alarms.ts';
 
 /** Key prefix of the report outputs in the lake bucket: `reports/<report>/as_of=<date>/...`. */
 export const REPORTS_PREFIX = 'reports/';
@@ -180,19 +181,7 @@ export class ScheduledReports extends Construct {
     this.finishFunction.function.grantInvoke(stateMachine);
     this.acknowledgeStateMachine(stateMachine, props);
 
-    const failedRunsAlarm = new Alarm(scope, 'FailedRunsAlarm', {
-      alarmDescription: `Report ${name}: a run failed, timed out or was aborted; see the execution in Step Functions and ${logGroup.node.path}.`,
-      metric: new MathExpression({
-        expression: 'failed + timedOut + aborted',
-        usingMetrics: { failed: stateMachine.metricFailed(), timedOut: stateMachine.metricTimedOut(), aborted: stateMachine.metricAborted() },
-        period: Duration.minutes(5),
-      }),
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    if (props.alarmAction) failedRunsAlarm.addAlarmAction(props.alarmAction);
+    const failedRunsAlarm = stateMachineFailureAlarm(scope, 'FailedRunsAlarm', stateMachine, `Report ${name}: a run failed, timed out or was aborted; see the execution in Step Functions and ${logGroup.node.path}.`, props.alarmAction);
 
     const deadLetters = new DeadLetterQueue(scope, 'DeadLetters', {
       purpose: `scheduled runs of report ${name} that Scheduler could not start`,
