@@ -1,7 +1,7 @@
 // The functions a report SQL file calls, so a test can require a checked Trino example for each one
 // (test/reports/report-sql-functions.test.ts): keywords followed by a parenthesis, table aliases with
 // column lists (`AS offsets (n)`) and CTEs with column lists (`digits (d) AS (`) are not calls.
-import { splitSql } from './sql-text.ts';
+import { closingParen, splitSql } from './sql-text.ts';
 
 const NOT_FUNCTIONS = new Set([
   'and', 'or', 'not', 'as', 'in', 'on', 'from', 'join', 'using', 'select', 'where', 'when', 'then', 'else', 'exists', 'values',
@@ -24,13 +24,4 @@ export function sqlFunctionNames(sql: string): Set<string> {
     names.add(name);
   }
   return names;
-}
-
-function closingParen(text: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < text.length; i += 1) {
-    if (text[i] === '(') depth += 1;
-    else if (text[i] === ')' && --depth === 0) return i;
-  }
-  return -1;
 }

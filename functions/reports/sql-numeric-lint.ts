@@ -11,7 +11,7 @@
 // or a lake column of kind double. It cannot tell DECIMAL / DECIMAL (DOUBLE on DuckDB) from BIGINT / BIGINT
 // inside a cast: divide integers (cents) only, as the money mean does.
 import type { LintProblem } from './sql-dialect-lint.ts';
-import { splitSql } from './sql-text.ts';
+import { closingParen, splitSql } from './sql-text.ts';
 
 /** Decimal (cents) mean, half away from zero like Trino's avg(DECIMAL): the advice for money averages. */
 export const MONEY_MEAN_FORM = 'CAST(sign(c) * ((2 * abs(c) + n) / NULLIF(2 * n, 0)) * 0.01 AS DECIMAL(18,2)) with c = CAST(sum(money) * 100 AS BIGINT), n = count(*)';
@@ -93,15 +93,6 @@ function calls(masked: string, names: string[]): Call[] {
     if (close > open) out.push({ name: m[1]!.toLowerCase(), offset: m.index, args: masked.slice(open + 1, close) });
   }
   return out;
-}
-
-function closingParen(text: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < text.length; i += 1) {
-    if (text[i] === '(') depth += 1;
-    else if (text[i] === ')' && --depth === 0) return i;
-  }
-  return -1;
 }
 
 /** Pieces of `text` split at `separator` where it is outside parentheses. */

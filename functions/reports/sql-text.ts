@@ -46,3 +46,13 @@ function closingQuote(sql: string, start: number): number {
     i = end + 2;
   }
 }
+
+/** The index of the parenthesis that closes the one at `open` (masked text: no parentheses in strings), or -1. */
+export function closingParen(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i += 1) {
+    if (text[i] === '(') depth += 1;
+    else if (text[i] === ')' && --depth === 0) return i;
+  }
+  return -1;
+}
