@@ -2,6 +2,7 @@
 // run writes lives under `bulk-imports/<execution name>/` in the import bucket (outside imports/, so none of it is
 // imported again): the manifest the Distributed Map reads, and one result object per batch.
 import type { InputFormat } from '../record-reader.ts';
+import type { IngestSummary } from '../ingest-rows.ts';
 import type { LineRange } from './line-ranges.ts';
 
 export const BULK_RUNS_PREFIX = 'bulk-imports/';
@@ -49,17 +50,10 @@ export interface BatchRequest {
 }
 
 /** The first line of a batch's result object; its error lines follow, in line order. */
-export interface BatchSummaryLine {
+export interface BatchSummaryLine extends Pick<IngestSummary, 'accepted' | 'rejected' | 'created' | 'updated' | 'unchanged' | 'stale' | 'merged'> {
   batch: number;
   firstLine: number;
   lastLine: number;
-  accepted: number;
-  rejected: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  stale: number;
-  merged: number;
 }
 
 /** The finisher's event: the plan (with the import context) and, when the Map itself failed, its error. */
