@@ -18,6 +18,9 @@ import org.eclipse.jetty.server.ServerConnector;
  * With -Dcrm.sqlite.journal=WAL (and -Dcrm.sqlite.synchronous=FULL or NORMAL) it also switches the database
  * to SQLite's write-ahead log before the first request: DynamoDB Local commits every write as its own SQLite
  * transaction, and in the default rollback-journal mode each commit costs three fsyncs and a file delete.
+ * -Dcrm.sqlite.cacheMb=N sets the connection's page cache (SQLite's default is 2 MB): with the default, every
+ * query past the first few thousand items reads its pages back through the OS, and the rules' daily index
+ * queries in `crm demo` took three times as long.
  */
 public final class LoopbackDynamoDbLocal {
   public static void main(String[] args) throws Exception {
@@ -30,12 +33,14 @@ public final class LoopbackDynamoDbLocal {
     String synchronous = System.getProperty("crm.sqlite.synchronous");
     if (journal != null && !journal.matches("(?i)WAL|DELETE|TRUNCATE|PERSIST")) throw new IllegalArgumentException("crm.sqlite.journal: " + journal);
     if (synchronous != null && !synchronous.matches("(?i)NORMAL|FULL|EXTRA")) throw new IllegalArgumentException("crm.sqlite.synchronous: " + synchronous);
-    if (journal != null || synchronous != null) tuneSqlite(proxy, journal, synchronous);
+    String cacheMb = System.getProperty("crm.sqlite.cacheMb");
+    if (cacheMb != null && !cacheMb.matches("[1-9][0-9]{0,4}")) throw new IllegalArgumentException("crm.sqlite.cacheMb: " + cacheMb);
+    if (journal != null || synchronous != null || cacheMb != null) tuneSqlite(proxy, journal, synchronous, cacheMb);
     proxy.start();
   }
 
   /** Runs the PRAGMAs on the one connection DynamoDB Local's SQLite queue uses (created here, before any request). */
-  private static void tuneSqlite(DynamoDBProxyServer proxy, String journal, String synchronous) throws Exception {
+  private static void tuneSqlite(DynamoDBProxyServer proxy, String journal, String synchronous, String cacheMb) throws Exception {
     Object serverHandler = field(DynamoDBProxyServer.class, "serverHandler").get(proxy);
     Object requestHandler = field(serverHandler.getClass(), "primaryHandler").get(serverHandler);
     // With -sharedDb every key maps to the one shared database; this creates its handler as the first request would.
@@ -47,6 +52,17 @@ public final class LoopbackDynamoDbLocal {
     String mode = queue.execute(new SQLiteJob<String>() {
       @Override
       protected String job(SQLiteConnection connection) throws SQLiteException {
+        if (cacheMb != null) {
+          // Negative: a size in KiB rather than a number of pages.
+          connection.exec("PRAGMA cache_size=-" + (Long.parseLong(cacheMb) * 1024));
+          var check = connection.prepare("PRAGMA cache_size");
+          try {
+            long size = check.step() ? check.columnLong(0) : 0;
+            if (size != -Long.parseLong(cacheMb) * 1024) throw new IllegalStateException("SQLite cache_size is " + size + ", not " + cacheMb + " MB");
+          } finally {
+            check.dispose();
+          }
+        }
         if (synchronous != null) {
           connection.exec("PRAGMA synchronous=" + synchronous);
           var check = connection.prepare("PRAGMA synchronous");

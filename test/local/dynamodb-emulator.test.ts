@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DescribeTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startDynamoDbLocal, type DynamoDbLocal } from '../../local/dynamodb/emulator.ts';
+import { SQLITE_CACHE_MB, startDynamoDbLocal, type DynamoDbLocal } from '../../local/dynamodb/emulator.ts';
 import { ensureTable, LOCAL_TABLE_NAME } from '../../local/dynamodb/table.ts';
 import { drainStream } from '../../local/dynamodb/stream-poller.ts';
 import { recordKey } from '../../lib/table/design.ts';
@@ -106,6 +106,27 @@ describe('startDynamoDbLocal', () => {
     expect(readFileSync(`/proc/${second.pid}/cmdline`, 'utf8').split('\0')).toContain('-Dcrm.sqlite.synchronous=FULL');
     expect(item.Item?.name).toEqual({ S: 'Ada' });
     await second.stop();
+  });
+
+  it('gives SQLite the page cache it is asked for (the launcher checks the PRAGMA took effect, or the JVM does not start)', async () => {
+    // Prepare
+    const dir = tempDir();
+    const emulator = await startDynamoDbLocal({ dir, sqliteCacheMb: 32 });
+    started.push(emulator);
+
+    // Act
+    await ensureTable(emulator.client, LOCAL_TABLE_NAME);
+    await emulator.client.send(new PutItemCommand({ TableName: LOCAL_TABLE_NAME, Item: { ...marshalKey('customers', 'c1'), name: { S: 'Ada' } } }));
+    const item = await emulator.client.send(new GetItemCommand({ TableName: LOCAL_TABLE_NAME, Key: marshalKey('customers', 'c1') }));
+    const args = readFileSync(`/proc/${emulator.pid}/cmdline`, 'utf8').split('\0');
+    await emulator.stop();
+    const byDefault = await start(dir);
+
+    // Assess
+    expect(args).toContain('-Dcrm.sqlite.cacheMb=32');
+    expect(item.Item?.name).toEqual({ S: 'Ada' });
+    expect(readFileSync(`/proc/${byDefault.pid}/cmdline`, 'utf8').split('\0')).toContain(`-Dcrm.sqlite.cacheMb=${SQLITE_CACHE_MB}`);
+    await expect(startDynamoDbLocal({ dir: tempDir(), sqliteCacheMb: 0.5 })).rejects.toThrow(/sqliteCacheMb must be an integer/);
   });
 
   it('keeps undrained stream records across a restart', async () => {
