@@ -26,8 +26,13 @@ const AUTOMATION_DAYS = 30;
  */
 const DEMO_STACK = { sqliteSynchronous: 'NORMAL' } as const;
 
-/** Customers of `crm demo` without --customers. */
-export const DEFAULT_DEMO_CUSTOMERS = 500;
+/**
+ * Customers of `crm demo` without --customers. Set by wall time, not by size (issue 11): `npm start` must stay under
+ * 60 s on a 2-core machine, and DynamoDB Local writes about 600 to 900 items a second there whatever the client
+ * does (one SQLite thread behind a hand-off per statement), so the size follows what the demo runs (every rule
+ * over 30 days, every report). 500 customers took 60 to 71 s once all of that was in; 350 gives about 12,700 records.
+ */
+export const DEFAULT_DEMO_CUSTOMERS = 350;
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
 const seconds = (start: number) => Math.round((performance.now() - start) / 10) / 100;
@@ -36,8 +41,7 @@ export async function demoCommand(positionals: string[], options: Options): Prom
   if (positionals.length) throw new Error(`unexpected arguments: ${positionals.join(' ')}`);
   const dir = String(options.dir);
   const seed = intOption(options, 'seed', 1);
-  // The default size is set by wall time: `npm start` (ingest, stream, every rule over 30 days, every report)
-  // must finish within 90 s on a 2-core machine. `--customers 1000` is the size the acceptance checks use.
+  // The default size is set by wall time (see DEFAULT_DEMO_CUSTOMERS). `--customers 1000` is the size the acceptance checks use.
   const customers = intOption(options, 'customers', DEFAULT_DEMO_CUSTOMERS, 1);
   const months = intOption(options, 'months', 24, 1);
   const progress = { quiet: options.quiet === true };
