@@ -150,7 +150,8 @@ async function runCli(args: string[], traceEverySeconds = 30): Promise<{ code: n
       const rss = /VmRSS:\s+(\d+) kB/.exec(status);
       if (rss && elapsed >= nextTrace) {
         rssTrace.push([Math.round(elapsed), round(Number(rss[1]) / 1024)]);
-        nextTrace += traceEverySeconds;
+        // From now, not from the last due time: after a stall (a paused process) the trace does not catch up in a burst.
+        nextTrace = elapsed + traceEverySeconds;
       }
     } catch {
       // gone already: the last sample stands
@@ -173,13 +174,21 @@ function note(n: number): string {
   return text.slice(0, target).trimEnd();
 }
 
+export type LargeFileShape = 'orders' | 'notes';
+
+/** The large-file shape named on the command line or in CRM_BENCH_LARGE_FILE_SHAPE (`orders` when unset). */
+export function largeFileShape(value: string | undefined, source: string): LargeFileShape {
+  if (value === undefined || value === 'orders' || value === 'notes') return value ?? 'orders';
+  throw new Error(`${source} must be orders or notes, got ${value}`);
+}
+
 /**
  * Peak RSS of `crm ingest` on a generated NDJSON file of `megabytes` (distinct ids, all valid): `orders` (the
  * demo's orders, about 360 bytes a line) or `notes` (activities with notes of 1,000 to 3,000 characters, about
  * 2.3 kB a line: a gigabyte in a sixth of the rows). DynamoDB Local takes about 3 ms a row here, so a gigabyte of
  * orders runs for hours; CRM_BENCH_LARGE_FILE_MB picks the size.
  */
-export async function benchLargeFileMemory(megabytes: number, shape: 'orders' | 'notes' = 'orders') {
+export async function benchLargeFileMemory(megabytes: number, shape: LargeFileShape = 'orders') {
   const dir = mkdtempSync(join(tmpdir(), 'crm-bench-large-'));
   try {
     const entity = shape === 'orders' ? 'order' : 'activity';

@@ -52,27 +52,11 @@ public final class LoopbackDynamoDbLocal {
     String mode = queue.execute(new SQLiteJob<String>() {
       @Override
       protected String job(SQLiteConnection connection) throws SQLiteException {
-        if (cacheMb != null) {
-          // Negative: a size in KiB rather than a number of pages.
-          connection.exec("PRAGMA cache_size=-" + (Long.parseLong(cacheMb) * 1024));
-          var check = connection.prepare("PRAGMA cache_size");
-          try {
-            long size = check.step() ? check.columnLong(0) : 0;
-            if (size != -Long.parseLong(cacheMb) * 1024) throw new IllegalStateException("SQLite cache_size is " + size + ", not " + cacheMb + " MB");
-          } finally {
-            check.dispose();
-          }
-        }
+        // Negative: a size in KiB rather than a number of pages.
+        if (cacheMb != null) setPragma(connection, "cache_size", -Long.parseLong(cacheMb) * 1024, cacheMb + " MB");
         if (synchronous != null) {
-          connection.exec("PRAGMA synchronous=" + synchronous);
-          var check = connection.prepare("PRAGMA synchronous");
-          try {
-            int level = check.step() ? check.columnInt(0) : -1;
-            int wanted = synchronous.equalsIgnoreCase("NORMAL") ? 1 : synchronous.equalsIgnoreCase("FULL") ? 2 : 3;
-            if (level != wanted) throw new IllegalStateException("SQLite synchronous is " + level + ", not " + synchronous);
-          } finally {
-            check.dispose();
-          }
+          long level = synchronous.equalsIgnoreCase("NORMAL") ? 1 : synchronous.equalsIgnoreCase("FULL") ? 2 : 3;
+          setPragma(connection, "synchronous", level, synchronous);
         }
         if (journal == null) return null;
         var st = connection.prepare("PRAGMA journal_mode=" + journal);
@@ -85,6 +69,18 @@ public final class LoopbackDynamoDbLocal {
     }).complete();
     if (journal != null && !journal.equalsIgnoreCase(String.valueOf(mode))) {
       throw new IllegalStateException("SQLite journal_mode is " + mode + ", not " + journal);
+    }
+  }
+
+  /** Sets a numeric PRAGMA and reads it back: SQLite ignores values it does not accept without an error. */
+  private static void setPragma(SQLiteConnection connection, String name, long value, String asAsked) throws SQLiteException {
+    connection.exec("PRAGMA " + name + "=" + value);
+    var check = connection.prepare("PRAGMA " + name);
+    try {
+      long now = check.step() ? check.columnLong(0) : Long.MIN_VALUE;
+      if (now != value) throw new IllegalStateException("SQLite " + name + " is " + now + ", not " + asAsked);
+    } finally {
+      check.dispose();
     }
   }
 
